@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("sheba.core.urls")),
+    path("accounts/", include("sheba.accounts.urls")),
+    path("officer/", include("sheba.accounts.officer_urls")),
+    path("directory/", include("sheba.directory.urls")),
+    path("notifications/", include("sheba.notifications.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
+
+handler404 = "sheba.core.views.not_found"
+handler500 = "sheba.core.views.server_error"
+handler403 = "sheba.core.views.forbidden"
+handler400 = "sheba.core.views.bad_request"

@@ -1,0 +1,1 @@
+/* Sheba: small progressive enhancements. Every page works without this file. */
