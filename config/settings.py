@@ -38,7 +38,13 @@ else:
 ALLOWED_HOSTS = env("SHEBA_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"], cast=list)
 CSRF_TRUSTED_ORIGINS = env("SHEBA_CSRF_TRUSTED_ORIGINS", [], cast=list)
 
+# Our apps come first so that our Bengali wording wins over Django's own catalogues.
 INSTALLED_APPS = [
+    "sheba.core",
+    "sheba.audit",
+    "sheba.directory",
+    "sheba.notifications",
+    "sheba.accounts",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -50,11 +56,6 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
-    "sheba.core",
-    "sheba.audit",
-    "sheba.directory",
-    "sheba.notifications",
-    "sheba.accounts",
 ]
 
 MIDDLEWARE = [
@@ -166,7 +167,6 @@ LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 TIME_ZONE = "Asia/Dhaka"
 USE_I18N = True
 USE_TZ = True
-LOCALE_PATHS = [BASE_DIR / "sheba" / "core" / "locale"]
 
 # --- Static and uploaded files --------------------------------------------------------------
 STATIC_URL = "/static/"

@@ -1,9 +1,9 @@
 from django.urls import path
 
-from sheba.accounts import views
+from sheba.accounts import views_officer
 
 app_name = "officer"
 urlpatterns = [
-    path("login/", views.placeholder, name="login"),
-    path("", views.placeholder, name="dashboard"),
+    path("login/", views_officer.placeholder, name="login"),
+    path("", views_officer.placeholder, name="dashboard"),
 ]

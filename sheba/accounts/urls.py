@@ -1,13 +1,6 @@
-from django.urls import path
+"""Citizen-facing account URLs. Each part lives in its own module (auth, profile, session)."""
 
-from sheba.accounts import views
+from sheba.accounts import urls_auth, urls_profile, urls_session
 
 app_name = "accounts"
-urlpatterns = [
-    path("register/", views.placeholder, name="register"),
-    path("login/", views.placeholder, name="login"),
-    path("logout/", views.placeholder, name="logout"),
-    path("keepalive/", views.placeholder, name="keepalive"),
-    path("dashboard/", views.placeholder, name="dashboard"),
-    path("profile/", views.placeholder, name="profile"),
-]
+urlpatterns = urls_auth.urlpatterns + urls_profile.urlpatterns + urls_session.urlpatterns

@@ -1,8 +1,8 @@
 from django.urls import path
 
-from sheba.accounts import views
+from sheba.core import views
 
 app_name = "notifications"
 urlpatterns = [
-    path("outbox/", views.placeholder, name="outbox"),
+    path("outbox/", views.home, name="outbox"),
 ]
