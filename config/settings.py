@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "sheba.directory",
     "sheba.notifications",
     "sheba.accounts",
+    "sheba.locker",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -112,7 +113,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Rate limits and other shared counters live in the database cache so every web process
 # and the worker see the same numbers.
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "sheba_cache"},
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "sheba_cache",
+        # The default (300 entries, then a third culled at random) would silently drop
+        # rate-limit counts under load; expired rows are still culled first.
+        "OPTIONS": {"MAX_ENTRIES": 1_000_000},
+    },
 }
 
 # --- Accounts -------------------------------------------------------------------------------
@@ -173,6 +180,13 @@ STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "static"
 MEDIA_ROOT = VAR_DIR / "private"  # outside the web root; served only through authorised views
+# Virus scanner for uploads (sheba.locker.scanning): "eicar" (built-in test-signature check, the
+# demo default), "clamd" (ClamAV's daemon on SHEBA_CLAMD_SOCKET or SHEBA_CLAMD_HOST:PORT), or a
+# dotted path to a scanner class. A scanner error leaves files "pending scan", never "clean".
+SHEBA_VIRUS_SCANNER = env("SHEBA_VIRUS_SCANNER", "eicar")
+SHEBA_CLAMD_SOCKET = env("SHEBA_CLAMD_SOCKET", "")
+SHEBA_CLAMD_HOST = env("SHEBA_CLAMD_HOST", "")
+SHEBA_CLAMD_PORT = env("SHEBA_CLAMD_PORT", 3310, cast=int)
 
 # --- Platform operator ----------------------------------------------------------------------
 SHEBA_HELPDESK_PHONE = env("SHEBA_HELPDESK_PHONE", "16345")

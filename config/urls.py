@@ -6,6 +6,7 @@ urlpatterns = [
     path("accounts/", include("sheba.accounts.urls")),
     path("officer/", include("sheba.accounts.officer_urls")),
     path("directory/", include("sheba.directory.urls")),
+    path("locker/", include("sheba.locker.urls")),
     path("notifications/", include("sheba.notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -22,12 +22,12 @@ class BilingualName(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return self.name
+
     @property
     def name(self) -> str:
         return self.name_en if (get_language() or "bn").startswith("en") else self.name_bn
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Division(BilingualName):

@@ -78,7 +78,11 @@ class Message(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"]),
+            # The sweeper blanks expired secrets (OTP, links) by this; most rows have no expiry.
+            models.Index(fields=["expires_at"], condition=models.Q(expires_at__isnull=False), name="message_expires_at_idx"),
+        ]
         verbose_name = _("message")
         verbose_name_plural = _("messages")
 

@@ -1,8 +1,9 @@
 from django.urls import path
 
-from sheba.core import views
+from sheba.notifications import views
 
 app_name = "notifications"
 urlpatterns = [
-    path("outbox/", views.home, name="outbox"),
+    path("outbox/", views.outbox, name="outbox"),
+    path("receipts/sms/", views.sms_receipt, name="sms_receipt"),
 ]

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# make demo: everything on one machine with SQLite — migrations, demo data, the background
+# worker, and the web server on 127.0.0.1:$PORT in the foreground. A second run reuses it all.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PORT="${1:-8000}"
+scripts/bootstrap.sh demo
+export SHEBA_ENV=dev
+PY=.venv/bin/python
+mkdir -p var
+$PY manage.py migrate -v0
+$PY manage.py createcachetable
+$PY manage.py seed_demo
+
+$PY manage.py db_worker --interval 1 >var/worker.log 2>&1 &
+worker=$!
+trap 'kill $worker 2>/dev/null || true' EXIT INT TERM
+echo
+echo "Sheba is running: http://127.0.0.1:$PORT/   (SMS and e-mail: http://127.0.0.1:$PORT/notifications/outbox/)"
+echo "Worker log: var/worker.log. Stop with Ctrl+C."
+$PY manage.py runserver "127.0.0.1:$PORT" --noreload
