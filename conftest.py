@@ -59,6 +59,9 @@ def browser():
 
 @pytest.fixture
 def page(browser, live_server):
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=10_000)  # CI machines are small and busy
     context = browser.new_context(base_url=live_server.url, locale="bn-BD")
     page = context.new_page()
     page.set_default_timeout(10_000)

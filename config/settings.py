@@ -45,7 +45,9 @@ INSTALLED_APPS = [
     "sheba.directory",
     "sheba.notifications",
     "sheba.accounts",
+    "sheba.catalog",
     "sheba.locker",
+    "sheba.applications",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -188,13 +190,16 @@ SHEBA_CLAMD_SOCKET = env("SHEBA_CLAMD_SOCKET", "")
 SHEBA_CLAMD_HOST = env("SHEBA_CLAMD_HOST", "")
 SHEBA_CLAMD_PORT = env("SHEBA_CLAMD_PORT", 3310, cast=int)
 
+# Public status page: failed lookups (mistyped/unknown numbers) allowed per address a minute.
+SHEBA_STATUS_LOOKUPS_PER_MINUTE = env("SHEBA_STATUS_LOOKUPS_PER_MINUTE", 30, cast=int)
+
 # --- Platform operator ----------------------------------------------------------------------
 SHEBA_HELPDESK_PHONE = env("SHEBA_HELPDESK_PHONE", "16345")
 SHEBA_HELPDESK_EMAIL = env("SHEBA_HELPDESK_EMAIL", "help@sheba.example")
 SHEBA_SITE_URL = env("SHEBA_SITE_URL", "http://127.0.0.1:8000")
 
 # --- Notifications --------------------------------------------------------------------------
-# "outbox" keeps messages in the database and shows them on /dev/outbox/ (the demo);
+# "outbox" keeps messages in the database and shows them on /notifications/outbox/ (the demo);
 # "http" posts SMS to SHEBA_SMS_URL; e-mail goes through SMTP (EMAIL_HOST/EMAIL_PORT).
 SHEBA_SMS_BACKEND = env("SHEBA_SMS_BACKEND", "http" if PRODUCTION else "outbox")
 SHEBA_EMAIL_BACKEND = env("SHEBA_EMAIL_BACKEND", "smtp" if PRODUCTION else "outbox")

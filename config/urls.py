@@ -1,3 +1,5 @@
+import os
+
 from django.contrib import admin
 from django.urls import include, path
 
@@ -6,11 +8,17 @@ urlpatterns = [
     path("accounts/", include("sheba.accounts.urls")),
     path("officer/", include("sheba.accounts.officer_urls")),
     path("directory/", include("sheba.directory.urls")),
+    path("services/", include("sheba.catalog.urls")),
+    path("applications/", include("sheba.applications.urls")),
     path("locker/", include("sheba.locker.urls")),
     path("notifications/", include("sheba.notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
+
+# `make bench` only: the ceiling views (sheba/bench), never mounted otherwise.
+if os.environ.get("SHEBA_BENCH") == "1":
+    urlpatterns.append(path("bench/", include("sheba.bench.urls")))
 
 handler404 = "sheba.core.views.not_found"
 handler500 = "sheba.core.views.server_error"

@@ -35,7 +35,9 @@ stamp=".venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)"
 if [ ! -f "$stamp" ]; then
   [ -x .venv/bin/python ] || "$PY" -m venv .venv
   .venv/bin/python -m pip install -q --upgrade pip >/dev/null 2>&1 || true
-  .venv/bin/python -m pip install -q -e '.[dev]'
+  echo "Installing Python packages into .venv (pinned in pyproject.toml)…"
+  .venv/bin/python -m pip install -q -e '.[dev]' 2>&1 | grep -vE "^WARNING: Location|BuildBackendWarning" || true
+  .venv/bin/python -c "import django, sheba" || { echo "Python packages failed to install." >&2; exit 1; }
   rm -f .venv/.installed-* && touch "$stamp"
 fi
 

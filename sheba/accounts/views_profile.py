@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from sheba.accounts import profile_services, selectors
 from sheba.accounts.forms_profile import ADDRESS_PREFIXES, ProfileForm, profile_initial
+from sheba.applications.selectors import my_applications
 from sheba.core.errors import DomainError
 
 
@@ -51,6 +52,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "display_name": display_name,
         "completeness": selectors.profile_completeness(profile),
         "pending_email": selectors.pending_email_verification(request.user),
+        "recent_applications": my_applications(request.user)[:5],
     })
 
 

@@ -25,7 +25,10 @@ def _officer_visible_version_ids(user: Any) -> QuerySet[DocumentVersion, Any] | 
     attachments__application__in=applications_handled_by(user)).values("pk")``), and log the
     view in the audit trail where it is served. Until that work lands officers see nothing.
     """
-    return None
+    # Filled by the applications work: versions attached to applications this officer's offices hold.
+    from sheba.applications.selectors import applications_visible_to
+
+    return DocumentVersion.objects.filter(attachments__application__in=applications_visible_to(user)).values("pk")
 
 
 def version_in_use(version: DocumentVersion) -> bool:
@@ -34,7 +37,8 @@ def version_in_use(version: DocumentVersion) -> bool:
     A version attached to an application must stay, so its document cannot be deleted. The
     applications work fills this (e.g. ``version.attachments.exists()``); for now nothing uses one.
     """
-    return False
+    # Filled by the applications work: any application (a draft too) that carries this version.
+    return version.attachments.exists()
 
 
 def document_in_use(document: Document) -> bool:

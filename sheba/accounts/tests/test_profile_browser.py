@@ -32,20 +32,32 @@ def option_labels(page, select_id: str) -> list[str]:
     return page.eval_on_selector_all(f"#{select_id} option", "els => els.map(e => e.textContent.trim())")
 
 
+HTMX_IDLE = "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
+
+
+def pick(page, select: str, value: str) -> None:
+    """Choose an option and wait for htmx to redraw the pickers. htmx wires up new elements only
+    when its settle step ends, so a choice made before that (a robot is fast) would go unseen."""
+    page.wait_for_function(HTMX_IDLE)
+    with page.expect_response(lambda r: "/address-options/" in r.url, timeout=20_000):
+        page.select_option(select, value)
+    page.wait_for_function(HTMX_IDLE)
+
+
 def test_pickers_with_htmx(page, live_server):
     geo = make_geo()
     citizen = make_citizen()
     sign_in_browser(page.context, live_server, citizen)
     page.goto("/accounts/profile/edit/")
     page.fill("#id_name_bn", "রহিম উদ্দিন")
-    page.select_option("#id_present_division", str(geo.dhaka.pk))
-    expect(page.locator("#id_present_district option")).to_have_count(3)
+    pick(page, "#id_present_division", str(geo.dhaka.pk))
+    expect(page.locator("#id_present_district option")).to_have_count(3, timeout=15_000)
     assert option_labels(page, "id_present_district")[1:] == ["গাজীপুর", "নরসিংদী"]
     assert page.input_value("#id_name_bn") == "রহিম উদ্দিন"  # only the pickers were redrawn
-    page.select_option("#id_present_district", str(geo.gazipur.pk))
-    expect(page.locator("#id_present_upazila option")).to_have_count(3)
-    page.select_option("#id_present_upazila", str(geo.kaliakair.pk))
-    expect(page.locator("#id_present_union option")).to_have_count(3)
+    pick(page, "#id_present_district", str(geo.gazipur.pk))
+    expect(page.locator("#id_present_upazila option")).to_have_count(3, timeout=15_000)
+    pick(page, "#id_present_upazila", str(geo.kaliakair.pk))
+    expect(page.locator("#id_present_union option")).to_have_count(3, timeout=15_000)
     page.select_option("#id_present_union", str(geo.boali.pk))
     page.check("#id_permanent_same")
     assert_accessible(page)

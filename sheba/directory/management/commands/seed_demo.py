@@ -39,9 +39,18 @@ class Command(BaseCommand):
         result = offices_seed(district_ids=None if districts is None else [*districts, GOPALGANJ_DISTRICT_ID])
         if result.changed:
             self.stdout.write(f"Offices seeded — {result.summary()}.")
+        # The service catalogue (63 services, per-union fees) and a demo NID copy in the citizen's
+        # locker, so a visitor can apply at once.
+        call_command("seed_catalog", verbosity=0, stdout=self.stdout)
         password, source = officer_password()
         # A password chosen in the environment may change between runs; a stored one cannot.
         logins = demo_people_seed(password=password, check_password=source == PASSWORD_ENV)
+
+        from sheba.accounts.models import User
+        from sheba.locker.demo import demo_nid_copy
+
+        for citizen in User.objects.filter(username__in=[lg.username for lg in logins], kind="citizen"):
+            demo_nid_copy(citizen)
 
         citizen_login = _path("accounts:login", "/accounts/login/")
         officer_login = _path("officer:login", "/officer/login/")
