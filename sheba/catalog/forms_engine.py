@@ -118,7 +118,8 @@ def text_in(spec: Mapping[str, Any], key: str, language: str | None = None) -> s
 def enum_label(spec: Mapping[str, Any], value: Any, language: str | None = None) -> str:
     labels = spec.get("x-enum-labels") or {}
     entry = labels.get(str(value)) or {}
-    return (entry.get("en") or entry.get("bn")) if _english(language) else (entry.get("bn") or str(value))
+    chosen = (entry.get("en") or entry.get("bn")) if _english(language) else (entry.get("bn") or str(value))
+    return str(chosen or value)
 
 
 def ordered_properties(schema: Mapping[str, Any]) -> list[tuple[str, dict]]:
@@ -323,10 +324,10 @@ def _check_value(spec: dict, raw: object, *, required: bool) -> tuple[Any, str |
     or an already-typed value from storage; empty means absent."""
     kind = spec.get("type")
     if kind == "boolean":
-        value = raw in (True, "on", "true", "1", 1)
-        if required and not value:
-            return value, _("Please tick this box to continue.")
-        return value, None
+        ticked = raw in (True, "on", "true", "1", 1)
+        if required and not ticked:
+            return ticked, _("Please tick this box to continue.")
+        return ticked, None
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None, (_("Please fill in this field.") if required else None)
     if isinstance(raw, str):

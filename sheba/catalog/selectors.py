@@ -66,7 +66,7 @@ def _office_type_facets() -> list[OfficeType]:
         providing.setdefault(type_id, set()).add(service_id)
     types = list(OfficeType.objects.filter(pk__in=providing).order_by("name_en"))
     for office_type in types:
-        office_type.n = len(providing[office_type.pk])
+        office_type.n = len(providing[office_type.pk])  # type: ignore[attr-defined]
     return types
 
 

@@ -69,10 +69,10 @@ class NfcInputMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.GET:
-            request.GET = _normalise(request.GET)
+            request.GET = _normalise(request.GET)  # type: ignore[assignment]
         if request.method == "POST" and request.content_type in (
             "application/x-www-form-urlencoded",
             "multipart/form-data",
         ):
-            request.POST = _normalise(request.POST)
+            request.POST = _normalise(request.POST)  # type: ignore[assignment]
         return self.get_response(request)
