@@ -10,6 +10,9 @@ demo:  ## the Bengali portal on http://127.0.0.1:$(PORT) (SQLite, worker, demo d
 test:  ## the whole suite on a throwaway PostgreSQL 15, browser tests included
 	@scripts/test.sh
 
+bench:  ## benchmark over HTTP on 1,000,000 applications (ARGS=--quick for a short try)
+	@scripts/bench.sh $(ARGS)
+
 lint:
 	@scripts/bootstrap.sh demo
 	$(PY) -m ruff check .

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-# Stand-ins any app's tests can use as fixtures (SMS gateway, SMTP server, outbox helper).
-pytest_plugins = ["sheba.notifications.testing"]
+# Stand-ins any app's tests can use as fixtures (SMS gateway, SMTP server, outbox helper,
+# the identity register simulator).
+pytest_plugins = ["sheba.notifications.testing", "sheba.identity.testing"]
 
 ROOT = Path(__file__).resolve().parent
 CHROMIUM = os.environ.get("SHEBA_CHROMIUM", "/usr/bin/chromium")

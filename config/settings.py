@@ -48,6 +48,9 @@ INSTALLED_APPS = [
     "sheba.catalog",
     "sheba.locker",
     "sheba.applications",
+    "sheba.workflow",
+    "sheba.identity",
+    "sheba.certificates",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -110,6 +113,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+if SHEBA_ENV == "test" and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # The audit tables refuse TRUNCATE unless this is on AND the database is a test_* one
+    # (pytest-django flushes tables between transactional tests). See sheba/audit/README.md.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c sheba.allow_audit_truncate=on"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Rate limits and other shared counters live in the database cache so every web process
@@ -225,6 +232,11 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+
+# --- Audit --------------------------------------------------------------------------------
+# Ed25519 key that signs audit checkpoints: a file (mode 600), never in the repo or the database.
+# `manage.py audit_keygen` creates it; production refuses to create it implicitly.
+SHEBA_AUDIT_KEY_FILE = env("SHEBA_AUDIT_KEY_FILE", str(VAR_DIR / "keys" / "audit-ed25519.pem"))
 
 # --- Security headers -----------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -3,13 +3,18 @@ import os
 from django.contrib import admin
 from django.urls import include, path
 
+from sheba.certificates import views as certificate_views
+
 urlpatterns = [
     path("", include("sheba.core.urls")),
     path("accounts/", include("sheba.accounts.urls")),
+    path("officer/files/", include("sheba.workflow.urls")),
     path("officer/", include("sheba.accounts.officer_urls")),
     path("directory/", include("sheba.directory.urls")),
     path("services/", include("sheba.catalog.urls")),
     path("applications/", include("sheba.applications.urls")),
+    path("certificates/", include("sheba.certificates.urls")),
+    path("verify/", certificate_views.verify, name="verify"),  # public: check a certificate's QR code
     path("locker/", include("sheba.locker.urls")),
     path("notifications/", include("sheba.notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -14,7 +14,10 @@ $PY manage.py seed_demo
 
 $PY manage.py db_worker --interval 1 >var/worker.log 2>&1 &
 worker=$!
-trap 'kill $worker 2>/dev/null || true' EXIT INT TERM
+# The national-ID register simulator (synthetic people) on its own port.
+$PY -m sheba.identity.simulator --port "${SHEBA_NID_PORT:-8090}" >var/nid-simulator.log 2>&1 &
+nid=$!
+trap 'kill $worker $nid 2>/dev/null || true' EXIT INT TERM
 echo
 echo "Sheba is running: http://127.0.0.1:$PORT/   (SMS and e-mail: http://127.0.0.1:$PORT/notifications/outbox/)"
 echo "Worker log: var/worker.log. Stop with Ctrl+C."

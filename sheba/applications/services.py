@@ -327,6 +327,9 @@ def application_submit(*, actor: Any, application: Application, submission_token
         data={"service": service.slug, "service_version": service.version, "office": str(locked.office.public_id)},
         send_sms=False,
     )
+    from sheba.workflow.services import workflow_start
+
+    workflow_start(application=locked)
     _notify_submitted(locked)
     application.__dict__.update({k: v for k, v in locked.__dict__.items() if not k.startswith("_")})
     return locked

@@ -309,7 +309,7 @@ def test_desk_shows_posts_held_today(clock, officer, device):
     assert ('<td>Upazila Nirbahi Officer (Kapasia) <span class="badge">acting in charge</span></td>' in html)
     assert "Palash" not in html  # an ended term
     assert html.count('class="badge"') == 1
-    assert "Your inbox of files will appear here" in html
+    assert 'href="/officer/files/">Open the file inbox</a>' in html
 
 
 def test_desk_without_posts(clock, officer, device):

@@ -42,6 +42,7 @@ class Command(BaseCommand):
         # The service catalogue (63 services, per-union fees) and a demo NID copy in the citizen's
         # locker, so a visitor can apply at once.
         call_command("seed_catalog", verbosity=0, stdout=self.stdout)
+        call_command("seed_workflows", verbosity=0, stdout=self.stdout)
         password, source = officer_password()
         # A password chosen in the environment may change between runs; a stored one cannot.
         logins = demo_people_seed(password=password, check_password=source == PASSWORD_ENV)

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from sheba.certificates import views
+
+app_name = "certificates"
+urlpatterns = [
+    path("keys.json", views.keys_json, name="keys"),
+    path("verify/", views.verify, name="verify"),
+]
