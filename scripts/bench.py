@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import importlib
+import importlib.util
 import io
 import json
 import os
@@ -682,6 +684,36 @@ def profile(name: str, make_request, repeat: int = 100) -> str:
 # --- Main -------------------------------------------------------------------------------------
 
 
+# Modules with ``run(harness) -> list[dict]``, run after the core endpoints on the same server.
+PLUGINS = [
+    "sheba.workflow.bench",
+    "sheba.audit.bench_chain",
+    "sheba.payments.bench",
+    "sheba.certificates.bench",
+]
+
+
+class Harness:
+    """What a benchmark plugin gets. A plugin returns rows, each either an HTTP measurement
+    ``{"endpoint", "rps", "p50_us", "p99_us", "errors", "ceiling": "bare SELECT"|"bare INSERT",
+    "goal": "≥ 50 %", "goal_ratio": 0.5}`` (use ``h.wrk``'s result for the numbers) or a plain
+    measurement ``{"endpoint", "result": "42.0 s", "goal": "< 60 s", "met": True, "hard": False}``.
+    ``h.wrk(name, requests, **options)`` runs wrk (warm-up, then best of ``repeat``) on the running
+    gunicorn against the benchmark database; requests are (path, body or None, cookie or None);
+    options as for ``wrk`` (method, expect, location, wrap, headers)."""
+
+    def __init__(self, *, server, load, warm, repeat, quick, timer, select_rps, insert_rps) -> None:
+        self.server, self.load, self.warm, self.repeat, self.quick = server, load, warm, repeat, quick
+        self.timer, self.select_rps, self.insert_rps = timer, select_rps, insert_rps
+        self.sql, self.one, self.check_one = sql, one, check_one
+        self.session_cookie, self.csrf_pair = session_cookie, csrf_pair
+
+    def wrk(self, name: str, requests: list[tuple], *, warm_up: bool = True, **options) -> dict:
+        if warm_up:
+            wrk(self.server, f"{name} (warm-up)", requests, **{**self.load, "duration": self.warm}, **options)
+        return best_of(self.repeat, self.server, name, requests, **self.load, **options)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="10,000 citizens, 100,000 applications, 3 s runs")
@@ -722,6 +754,7 @@ def main() -> int:
     server = Server(free_port(), workers=2, threads=4, conn_max_age=args.conn_max_age, database_url=database_url)
     results: dict[str, dict] = {}
     profiles: list[str] = []
+    plugin_rows: list[dict] = []
     try:
         status_small = [(f"/applications/status/?number={tracking.display(n)}", None, None) for n in numbers_small]
         check_one(server_small, status_small[0][0])
@@ -797,6 +830,16 @@ def main() -> int:
         submitted_after = one("SELECT count(*) FROM applications_application WHERE applicant_id = %s"
                               " AND status = 'submitted'", [submitter.pk])[0]
         results["submission"]["db_submitted"] = submitted_after - submitted_before
+
+        # Benchmarks of the other apps (inbox, decisions, payments, certificates, audit): each module
+        # in PLUGINS that exists has run(harness) -> rows; see Harness.
+        harness = Harness(server=server, load=load, warm=warm, repeat=repeat, quick=args.quick, timer=timer,
+                          select_rps=results["bare SELECT"]["rps"], insert_rps=results["bare INSERT"]["rps"])
+        for module_name in PLUGINS:
+            if importlib.util.find_spec(module_name) is None:
+                continue
+            module = importlib.import_module(module_name)
+            plugin_rows.extend(timer.run(f"plugin {module_name}", module.run, harness))
     finally:
         server.stop()
         server_small.stop()
@@ -820,6 +863,17 @@ def main() -> int:
     row("dashboard (10 applications)", "dashboard", "bare SELECT", select_rps, "≥ 50 %", 0.50)
     row("catalogue search", "search", "bare SELECT", select_rps, "≥ 40 %", 0.40)
     row("submission (real apply view)", "submission", "bare INSERT", insert_rps, "≥ 40 %", 0.40)
+
+    for extra in plugin_rows:
+        if "rps" in extra:
+            ceiling_rps = {"bare SELECT": select_rps, "bare INSERT": insert_rps}.get(extra.get("ceiling", ""))
+            ratio = extra["rps"] / ceiling_rps if ceiling_rps else None
+            goal_ratio = extra.get("goal_ratio")
+            met = None if goal_ratio is None else (ratio is not None and ratio >= goal_ratio
+                                                   and not extra.get("errors"))
+            rows.append((extra["endpoint"], {"rps": extra["rps"], "p50_us": extra.get("p50_us", 0),
+                                             "p99_us": extra.get("p99_us", 0), "errors": extra.get("errors", 0)},
+                         extra.get("ceiling", "—"), ratio, extra.get("goal", "—"), met))
 
     scale = results["status_10k"]["rps"] / results["status lookup"]["rps"] if results["status lookup"]["rps"] else 0
     scale_p50 = results["status lookup"]["p50_us"] / max(1, results["status_10k"]["p50_us"])
@@ -851,6 +905,12 @@ def main() -> int:
         f"p50 {scale_p50:.2f}×) | | | | "
         f"lookup at {small:,} | | ≤ 1.2× | {yn(scale_met)} |"
     )
+    measured = [extra for extra in plugin_rows if "rps" not in extra]
+    if measured:
+        lines += ["", "| measurement | result | goal | met? |", "|---|---|---|---|"]
+        lines += [f"| {m['endpoint']} | {m['result']} | {m.get('goal', '—')} | {yn(m.get('met'))} |"
+                  for m in measured]
+    failed_plugins = any(m.get("met") is False and m.get("hard") for m in measured)
     sub = results["submission"]
     lines += [
         "",
@@ -868,7 +928,8 @@ def main() -> int:
     ]
     # wrk counts the answers within its clock; up to one request per connection is still in flight.
     count_ok = sub["requests"] <= sub["db_submitted"] <= sub["requests"] + args.connections
-    failed = any(r["errors"] for r in results.values()) or not count_ok
+    failed = (any(r["errors"] for r in results.values()) or not count_ok or failed_plugins
+              or any(extra.get("errors") for extra in plugin_rows))
     if not count_ok:
         lines.append(f"\n**Submission count mismatch**: {sub['requests']} requests, {sub['db_submitted']} submitted.")
 

@@ -11,6 +11,8 @@ need_debs=()
 have() { command -v "$1" >/dev/null 2>&1; }
 have msgfmt || need_debs+=(gettext)
 [ -f /usr/share/fonts/truetype/noto/NotoSansBengali-Regular.ttf ] || need_debs+=(fonts-noto-core)
+# WeasyPrint (certificates, receipts) draws text with Pango.
+ldconfig -p 2>/dev/null | grep -q "libpangoft2-1.0.so.0" || need_debs+=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
 if [ "$what" = test ]; then
   [ -x /usr/lib/postgresql/15/bin/initdb ] || need_debs+=(postgresql-15 postgresql-contrib-15)
   have chromium || need_debs+=(chromium)

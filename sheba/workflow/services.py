@@ -25,7 +25,7 @@ from sheba.core.workdays import add_working_days
 from sheba.directory.models import Office, Post
 from sheba.directory.selectors import posts_held_by, terms_held_by
 from sheba.locker.models import DocumentVersion, ScanStatus
-from sheba.workflow import errors
+from sheba.workflow import errors, hooks
 from sheba.workflow.models import (
     ActionKind,
     FileMessage,
@@ -308,6 +308,8 @@ def task_act(
         if not fields:
             raise errors.FieldsRequired()
 
+    hooks.run_guards(action.kind, actor=actor, application=application, task=locked, action=action)
+
     now = clock.now()
     term = next((t for t in terms_held_by(actor) if t.post_id == locked.post_id), None)
     post = locked.post
@@ -336,6 +338,7 @@ def task_act(
     else:
         audit_record(actor=actor, action=f"workflow.{action.kind}", object_type="application",
                      object_id=str(application.public_id), data=data)
+    hooks.run_effects(action.kind, actor=actor, application=application, task=locked, action=action)
     if action.route == Route.APPLICANT:
         FileMessage.objects.create(application=application, author=actor, from_office=True, text=text, at=now)
         return None
