@@ -9,7 +9,8 @@ import pytest
 
 # Stand-ins any app's tests can use as fixtures (SMS gateway, SMTP server, outbox helper,
 # the identity register simulator).
-pytest_plugins = ["sheba.notifications.testing", "sheba.identity.testing"]
+pytest_plugins = ["sheba.notifications.testing", "sheba.identity.testing", "sheba.payments.testing",
+                  "sheba.billpay.testing"]
 
 ROOT = Path(__file__).resolve().parent
 CHROMIUM = os.environ.get("SHEBA_CHROMIUM", "/usr/bin/chromium")

@@ -36,6 +36,11 @@ else:
     SHEBA_OTP_HASH_KEY = env("SHEBA_OTP_HASH_KEY", "dev-only-otp-hash-key")
 
 ALLOWED_HOSTS = env("SHEBA_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"], cast=list)
+# Union portals (sheba.portals): every union also answers at <union>.<SHEBA_BASE_DOMAIN>
+# (browsers send *.localhost to this machine, so the demo works without DNS).
+SHEBA_BASE_DOMAIN = env("SHEBA_BASE_DOMAIN", "localhost").strip(".").lower()
+if SHEBA_BASE_DOMAIN and "." + SHEBA_BASE_DOMAIN not in ALLOWED_HOSTS:
+    ALLOWED_HOSTS.append("." + SHEBA_BASE_DOMAIN)
 CSRF_TRUSTED_ORIGINS = env("SHEBA_CSRF_TRUSTED_ORIGINS", [], cast=list)
 
 # Our apps come first so that our Bengali wording wins over Django's own catalogues.
@@ -50,7 +55,11 @@ INSTALLED_APPS = [
     "sheba.applications",
     "sheba.workflow",
     "sheba.identity",
+    "sheba.portals",
     "sheba.certificates",
+    "sheba.grievances",
+    "sheba.payments",
+    "sheba.billpay",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -70,6 +79,7 @@ MIDDLEWARE = [
     "sheba.core.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "sheba.portals.middleware.UnionHostMiddleware",  # <union>.<base domain> -> that union's portal
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -105,7 +115,17 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------------------------
 # The demo runs on an SQLite file; tests and production on PostgreSQL (DATABASE_URL).
 _default_sqlite = f"sqlite:///{VAR_DIR / 'sheba.sqlite3'}"
-DATABASES = {"default": dj_database_url.parse(env("DATABASE_URL", _default_sqlite), conn_max_age=0)}
+# Persistent connections (one per web thread, re-used for SHEBA_DB_CONN_MAX_AGE seconds, checked
+# before re-use so a restarted database costs one failed check, not an error page): a new
+# PostgreSQL connection per request costs more than the hot pages' whole query. 0 turns it off
+# (e.g. behind a transaction-pooling PgBouncer that does the pooling itself).
+DATABASES = {
+    "default": dj_database_url.parse(
+        env("DATABASE_URL", _default_sqlite),
+        conn_max_age=env("SHEBA_DB_CONN_MAX_AGE", 60, cast=int),
+        conn_health_checks=True,
+    )
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets the worker and the web server share the file; IMMEDIATE avoids upgrade deadlocks.
@@ -232,6 +252,21 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+
+# --- Payments -------------------------------------------------------------------------------
+# The gateway speaks the SSLCommerz protocol: the real one, or the sandbox gateway
+# (`python -m sheba.payments.sandbox --port 8091`, started by `make demo`). Calls time out in
+# at most 10 s. The store password is a secret: no default in production.
+SHEBA_PAYMENT_GATEWAY_CLASS = env("SHEBA_PAYMENT_GATEWAY_CLASS", "sheba.payments.gateways.sslcommerz.SSLCommerzGateway")
+SHEBA_PAYMENT_GATEWAY_NAME = env("SHEBA_PAYMENT_GATEWAY_NAME", "sslcommerz" if PRODUCTION else "sandbox")
+SHEBA_PAYMENT_GATEWAY_URL = env("SHEBA_PAYMENT_GATEWAY_URL", "http://127.0.0.1:8091")
+SHEBA_PAYMENT_STORE_ID = env("SHEBA_PAYMENT_STORE_ID") if PRODUCTION else env("SHEBA_PAYMENT_STORE_ID", "sheba-demo")
+SHEBA_PAYMENT_STORE_PASSWD = (
+    env("SHEBA_PAYMENT_STORE_PASSWD") if PRODUCTION else env("SHEBA_PAYMENT_STORE_PASSWD", "sheba-demo-store-passwd")
+)
+SHEBA_PAYMENT_TIMEOUT_SECONDS = min(env("SHEBA_PAYMENT_TIMEOUT_SECONDS", 10.0, cast=float), 10.0)
+# Where the gateway's server-to-server IPN reaches us (empty: the site the payer used).
+SHEBA_PAYMENT_IPN_BASE_URL = env("SHEBA_PAYMENT_IPN_BASE_URL", "")
 
 # --- Audit --------------------------------------------------------------------------------
 # Ed25519 key that signs audit checkpoints: a file (mode 600), never in the repo or the database.

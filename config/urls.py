@@ -14,9 +14,14 @@ urlpatterns = [
     path("services/", include("sheba.catalog.urls")),
     path("applications/", include("sheba.applications.urls")),
     path("certificates/", include("sheba.certificates.urls")),
+    path("identity/", include("sheba.identity.urls")),
+    path("up/", include("sheba.portals.urls")),  # union portals (also at <union>.<base domain>)
     path("verify/", certificate_views.verify, name="verify"),  # public: check a certificate's QR code
     path("locker/", include("sheba.locker.urls")),
+    path("grievances/", include("sheba.grievances.urls")),
     path("notifications/", include("sheba.notifications.urls")),
+    path("payments/", include("sheba.payments.urls")),
+    path("bills/", include("sheba.billpay.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -723,6 +723,8 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--repeat", type=int, help="runs per endpoint, the best kept (default 2; 1 with --quick)")
+    parser.add_argument("--core-only", action="store_true",
+                        help="only the ceilings and the four core endpoints (no plugins of the other apps)")
     parser.add_argument("--conn-max-age", type=int, default=60,
                         help="seconds gunicorn threads keep their database connection (0: one per request)")
     args = parser.parse_args()
@@ -835,7 +837,7 @@ def main() -> int:
         # in PLUGINS that exists has run(harness) -> rows; see Harness.
         harness = Harness(server=server, load=load, warm=warm, repeat=repeat, quick=args.quick, timer=timer,
                           select_rps=results["bare SELECT"]["rps"], insert_rps=results["bare INSERT"]["rps"])
-        for module_name in PLUGINS:
+        for module_name in [] if args.core_only else PLUGINS:
             if importlib.util.find_spec(module_name) is None:
                 continue
             module = importlib.import_module(module_name)

@@ -163,3 +163,48 @@ class ChangeMobileVerifyForm(forms.Form):
 
     def clean_code_new(self) -> str:
         return self._clean_code("code_new")
+
+
+class RecoveryIdentityForm(forms.Form):
+    """Forgotten MPIN: the NID (or birth registration number) and date of birth in the profile."""
+
+    number = forms.CharField(
+        label=_("NID or birth registration number"),
+        help_text=_("The 10, 13 or 17 digit NID number, or the 17 digit birth registration number, as in your profile."),
+        strip=True,
+        max_length=MAX_INPUT,
+        error_messages={"required": _("Enter your NID or birth registration number.")},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "maxlength": "24"}),
+    )
+    date_of_birth = forms.CharField(
+        label=_("Date of birth"),
+        help_text=_("As in your profile, for example 1990-03-15."),
+        strip=True,
+        max_length=MAX_INPUT,
+        error_messages={"required": _("Enter your date of birth.")},
+        widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}),
+    )
+
+    def clean_number(self) -> str:
+        from sheba.identity.matching import digits
+
+        number = digits(self.cleaned_data["number"])
+        if not (number.isascii() and number.isdigit() and len(number) in (10, 13, 17)):
+            raise ValidationError(_("An NID has 10, 13 or 17 digits; a birth registration number has 17."), code="invalid")
+        return number
+
+    def clean_date_of_birth(self) -> date:
+        from sheba.identity.matching import digits
+
+        text = digits(self.cleaned_data["date_of_birth"]).replace("/", "-")
+        try:
+            day = date.fromisoformat(text)
+        except ValueError:
+            try:
+                parts = [int(part) for part in text.split("-")]
+                day = date(parts[2], parts[1], parts[0]) if len(parts) == 3 and parts[2] > 31 else date(1, 1, 1)
+            except ValueError:
+                day = date(1, 1, 1)
+        if day.year < 1900:
+            raise ValidationError(_("Enter the date as year-month-day, for example 1990-03-15."), code="invalid")
+        return day

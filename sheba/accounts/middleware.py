@@ -22,7 +22,7 @@ from django.conf import settings
 from django.contrib import auth, messages
 from django.contrib.messages.storage import default_storage
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
-from django.urls import reverse
+from django.urls import get_urlconf, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 
@@ -77,9 +77,21 @@ def login_url_for(user) -> str:
     return reverse("officer:login" if getattr(user, "is_officer", False) else "accounts:login")
 
 
+_paths: dict[tuple[str, str], str] = {}
+
+
+def _path(name: str) -> str:
+    """``reverse(name)``, once per URLconf (this runs on every signed-in request)."""
+    key = (str(get_urlconf() or settings.ROOT_URLCONF), name)
+    found = _paths.get(key)
+    if found is None:
+        found = _paths[key] = reverse(name)
+    return found
+
+
 def is_background(request: HttpRequest) -> bool:
     """A request the person did not make themselves: polling, or the status check."""
-    return request.META.get(POLL_HEADER) == "1" or request.path == reverse("accounts:session_status")
+    return request.META.get(POLL_HEADER) == "1" or request.path == _path("accounts:session_status")
 
 
 def _wants_json(request: HttpRequest) -> bool:
@@ -112,7 +124,7 @@ class SessionLimitsMiddleware:
             expired = self._expired(request, user)
             if expired:
                 return self._end(request, user, expired)
-            if not is_background(request) and request.path != reverse("accounts:keepalive"):
+            if not is_background(request) and request.path != _path("accounts:keepalive"):
                 last = float(request.session.get(LAST_ACTIVITY_KEY, 0))
                 if _now() - last >= ACTIVITY_WRITE_SECONDS:
                     record_activity(request)

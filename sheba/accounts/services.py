@@ -389,12 +389,29 @@ def mpin_reset_start(*, phone: str, ip: str | None, language: str, resend: bool 
     )
 
 
-def identity_recheck_required(user: User) -> bool:
-    """Hook for the identity issue: resetting the MPIN will also need the NID re-check.
+def mpin_reset_identity(*, challenge_id: Any, phone: str, number: str, date_of_birth: date) -> User:
+    """Forgotten MPIN, second step: after the code, the NID (or birth registration number) and date
+    of birth recorded in the profile, checked against the profile and the national register
+    (``sheba.identity.services.recovery_identity_check``: rate-limited, never passed when the
+    register does not answer). Not in a transaction: it calls the register over HTTP."""
+    from sheba.identity.services import recovery_identity_check
 
-    Until NID verification exists this is False and the OTP to the registered mobile suffices.
-    """
-    return False
+    challenge = otp.otp_verified(challenge_id=challenge_id, phone=phone, purpose=OtpPurpose.RESET_MPIN)
+    if challenge is None:
+        raise otp.OtpExpired()
+    user = User.objects.select_related("profile").filter(pk=challenge.user_id or 0, kind=UserKind.CITIZEN).first()
+    if user is None:
+        raise otp.OtpExpired()
+    recovery_identity_check(user=user, number=number, date_of_birth=date_of_birth)
+    return user
+
+
+def identity_recheck_required(user: User, *, since: Any = None) -> bool:
+    """Resetting the MPIN needs a passed identity check (NID/birth registration number and date of
+    birth, confirmed by the national register) made after the reset code was verified."""
+    from sheba.identity.services import recovery_identity_passed
+
+    return not recovery_identity_passed(user=user, since=since)
 
 
 @transaction.atomic
@@ -410,7 +427,7 @@ def mpin_reset_finish(*, challenge_id: Any, phone: str, mpin: object, language: 
     user = User.objects.select_for_update().filter(pk=challenge.user_id or 0, kind=UserKind.CITIZEN).first()
     if user is None:
         raise otp.OtpExpired()
-    if identity_recheck_required(user):  # pragma: no cover - the identity issue fills this in
+    if identity_recheck_required(user, since=challenge.used_at):
         raise InvalidInput(_("Your NID must be checked again before you can set a new MPIN."))
     pin = mpin_check(mpin, phone=phone, date_of_birth=_date_of_birth(user))
     otp.otp_consume(challenge)

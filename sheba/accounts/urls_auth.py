@@ -12,6 +12,7 @@ urlpatterns = [
     path("logout/", views_auth.logout, name="logout"),
     path("mpin/forgot/", views_auth.mpin_forgot, name="mpin_forgot"),
     path("mpin/forgot/code/", views_auth.mpin_forgot_verify, name="mpin_forgot_verify"),
+    path("mpin/forgot/identity/", views_auth.mpin_forgot_identity, name="mpin_forgot_identity"),
     path("mpin/forgot/new/", views_auth.mpin_forgot_new, name="mpin_forgot_new"),
     path("mobile/change/", views_auth.change_mobile, name="change_mobile"),
     path("mobile/change/code/", views_auth.change_mobile_verify, name="change_mobile_verify"),

@@ -33,13 +33,14 @@ from sheba.accounts.forms_auth import (
     MobileForm,
     MpinSetForm,
     OtpForm,
+    RecoveryIdentityForm,
 )
 from sheba.accounts.models import OtpPurpose, User
 from sheba.accounts.sessions import session_ended, session_started
 from sheba.core.errors import Conflict, DomainError, InvalidInput, RateLimited
 
 FLOW_KEY = "auth_flow"
-SECRETS = ("mpin", "mpin2", "code", "code_old", "code_new")
+SECRETS = ("mpin", "mpin2", "code", "code_old", "code_new", "number", "date_of_birth")
 T = "accounts/auth/"
 
 
@@ -376,6 +377,41 @@ def mpin_forgot_verify(request: HttpRequest) -> HttpResponse:
         _verify_code(flow=flow, purpose=OtpPurpose.RESET_MPIN, code=form.cleaned_data["code"])
     except InvalidInput as exc:
         return _page(request, "verify.html", context, error=exc)
+    return redirect("accounts:mpin_forgot_identity")
+
+
+@sensitive_post_parameters(*SECRETS)
+@never_cache
+@require_http_methods(["GET", "POST"])
+def mpin_forgot_identity(request: HttpRequest) -> HttpResponse:
+    """After the code: the NID/birth registration number and date of birth, checked against the
+    profile and the national identity register (issue 6)."""
+    flow = _flow(request, "reset")
+    if flow is None:
+        return redirect("accounts:mpin_forgot")
+    ids = {"challenge_id": flow["challenge"], "phone": flow["phone"], "purpose": OtpPurpose.RESET_MPIN}
+    if otp.otp_verified(**ids) is None:
+        return _restart(request, "accounts:mpin_forgot")
+    form = RecoveryIdentityForm(request.POST or None)
+    context = {"form": form, "flow": "reset", "phone": flow["phone"]}
+    if request.method != "POST" or not form.is_valid():
+        return _page(request, "identity.html", context)
+    from sheba.identity.register import RegisterUnavailable
+
+    try:
+        services.mpin_reset_identity(
+            challenge_id=flow["challenge"], phone=flow["phone"], number=form.cleaned_data["number"],
+            date_of_birth=form.cleaned_data["date_of_birth"],
+        )
+    except otp.OtpExpired:
+        return _restart(request, "accounts:mpin_forgot")
+    except RegisterUnavailable:
+        return _page(request, "identity.html", context, status=503, error=DomainError(_(
+            "The national identity register is not answering right now, so we cannot check your identity. "
+            "Please try again in a little while."
+        )))
+    except DomainError as exc:
+        return _page(request, "identity.html", context, error=exc)
     return redirect("accounts:mpin_forgot_new")
 
 
@@ -391,6 +427,8 @@ def mpin_forgot_new(request: HttpRequest) -> HttpResponse:
     if verified is None or verified.user_id is None:
         return _restart(request, "accounts:mpin_forgot")
     user = User.objects.select_related("profile").get(pk=verified.user_id)
+    if services.identity_recheck_required(user, since=verified.used_at) and otp.otp_verified(**ids) is not None:
+        return redirect("accounts:mpin_forgot_identity")  # the identity check comes first
     profile = getattr(user, "profile", None)
     form = MpinSetForm(
         request.POST or None, phone=flow["phone"], date_of_birth=profile.date_of_birth if profile else None

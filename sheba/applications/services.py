@@ -121,7 +121,7 @@ def application_update_draft(
     application.other_name = "" if for_self else (other_name or "").strip()[:100]
     application.other_mobile = "" if for_self else (other_mobile or "").strip()[:16]
     application.form_data = dict(form_data)
-    application.service_version = Service.objects.values_list("version", flat=True).get(pk=application.service_id)
+    application.service_version = application.service.version  # read with the row lock (select_related)
     application.updated_at = clock.now()
     application.save(
         update_fields=["for_self", "other_name", "other_mobile", "form_data", "service_version", "updated_at"]
@@ -186,6 +186,29 @@ def application_transition(
         locked.holder_office = holder_office
         fields.append("holder_office")
     locked.save(update_fields=fields)
+    _transition_recorded(
+        actor=actor, locked=locked, from_status=from_status, now=now, note=note, data=data,
+        audit_action=audit_action, send_sms=send_sms,
+    )
+    application.__dict__.update({k: v for k, v in locked.__dict__.items() if not k.startswith("_")})
+    return application
+
+
+def _transition_recorded(
+    *,
+    actor: Any,
+    locked: Application,
+    from_status: str,
+    now: Any,
+    note: str = "",
+    data: Mapping[str, Any] | None = None,
+    audit_action: str = "application.status_changed",
+    send_sms: bool = True,
+) -> None:
+    """The rest of a transition once the locked row carries (and has saved) its new status: the
+    event row, the audit row and the progress SMS. Only for callers holding the row lock in
+    the current transaction (``application_transition``, ``application_submit``)."""
+    to_status = locked.status
     ApplicationEvent.objects.create(
         application=locked,
         at=now,
@@ -215,15 +238,16 @@ def application_transition(
                 user=user,
                 language=language,
             )
-    application.__dict__.update({k: v for k, v in locked.__dict__.items() if not k.startswith("_")})
-    return application
 
 
 # --- Submission -----------------------------------------------------------------------------
 
 
-def _missing_documents(application: Application) -> list[str]:
-    attached = set(application.attachments.values_list("document_code", flat=True))
+def _missing_documents(application: Application, attachments: Sequence[ApplicationAttachment] | None = None) -> list[str]:
+    if attachments is None:
+        attached = set(application.attachments.values_list("document_code", flat=True))
+    else:
+        attached = {a.document_code for a in attachments}
     return [
         doc.code
         for doc in uploadable_documents(application.service)
@@ -275,13 +299,19 @@ def _notify_submitted(application: Application) -> None:
 
 
 @transaction.atomic(durable=True)
-def application_submit(*, actor: Any, application: Application, submission_token: str) -> Application:
+def application_submit(
+    *, actor: Any, application: Application, submission_token: str, identity: Any = None
+) -> Application:
     """Submit a draft: check it against the service's current form and documents, give it a
     tracking number and a charter deadline in working days, and tell the applicant (and the
     other person) by SMS, and by e-mail when the applicant has a verified address.
 
     A repeated call with the same token (a double-clicked submit) returns the application
     already submitted: one application, one tracking number, one set of messages.
+
+    ``identity`` is the register's answer asked before this transaction
+    (``sheba.identity.services.identity_precheck``); a form with an identity block submitted
+    without a passed answer is recorded as waiting for the check (re-asked in the background).
     """
     _check_owner(actor, application)
     locked = _lock(application)
@@ -308,21 +338,29 @@ def application_submit(*, actor: Any, application: Application, submission_token
             locked.save(update_fields=["other_mobile"])
     attachments = list(locked.attachments.select_related("version"))
     check_attachment_count(len(attachments))
-    if any(a.version.scan_status != ScanStatus.CLEAN for a in attachments) or _missing_documents(locked):
+    if any(a.version.scan_status != ScanStatus.CLEAN for a in attachments) or _missing_documents(locked, attachments):
         raise errors.DocumentsMissing()
 
     charter_days = fee_at(service, locked.office).charter_days
+    now = clock.now()
+    # The tracking number and the move to "submitted" in one UPDATE of the row locked above
+    # (DRAFT -> SUBMITTED is in the transition table), then the event and audit rows.
+    if Status.SUBMITTED not in TRANSITIONS.get(Status.DRAFT, frozenset()):
+        raise errors.IllegalTransition()
     _assign_tracking_number(
         locked,
         due_on=add_working_days(clock.today(), charter_days) if charter_days is not None else None,
-        submitted_at=clock.now(),
+        submitted_at=now,
         service_version=service.version,
-    )
-    application_transition(
-        actor=actor,
-        application=locked,
-        to_status=Status.SUBMITTED,
+        status=Status.SUBMITTED,
         holder_office=locked.office,
+        updated_at=now,
+    )
+    _transition_recorded(
+        actor=actor,
+        locked=locked,
+        from_status=Status.DRAFT,
+        now=now,
         audit_action="application.submitted",
         data={"service": service.slug, "service_version": service.version, "office": str(locked.office.public_id)},
         send_sms=False,
@@ -330,6 +368,10 @@ def application_submit(*, actor: Any, application: Application, submission_token
     from sheba.workflow.services import workflow_start
 
     workflow_start(application=locked)
+    # Identity check (issue 6): recorded with the submission; pending ones are re-asked later.
+    from sheba.identity.services import identity_check_open
+
+    identity_check_open(application=locked, precheck=identity)
     _notify_submitted(locked)
     application.__dict__.update({k: v for k, v in locked.__dict__.items() if not k.startswith("_")})
     return locked

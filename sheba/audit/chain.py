@@ -89,3 +89,36 @@ def row_hash(
     }
     text = _dumps(body if assume_canonical else nfc_json(body))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+_encode_str = json.JSONEncoder(ensure_ascii=False).encode
+
+
+def row_hash_fast(
+    *,
+    seq: int,
+    at: datetime | str,
+    actor_id: int | None,
+    action: str,
+    object_type: str,
+    object_id: str,
+    data: Any,
+    ip: str | None,
+    request_id: str,
+    prev_hash: str,
+    version: int = CHAIN_VERSION,
+) -> str:
+    """``row_hash(..., assume_canonical=True)`` without building and sorting a dict: the version-1
+    body written out in its sorted key order (about 2.5 times faster; the verifier's fast path).
+    Same contract: equal to the canonical hash whenever the values are canonical. ``at`` may be
+    given already as its canonical text (``YYYY-MM-DDTHH:MM:SS.ffffffZ``, as the verifier reads it)."""
+    if version != CHAIN_VERSION:
+        raise ValueError(f"unknown audit chain version {version}")
+    text = "".join((
+        '{"action":', _encode_str(action), ',"actor":', "null" if actor_id is None else str(int(actor_id)),
+        ',"at":"', at if isinstance(at, str) else utc_iso(at), '","data":', _dumps(data), ',"ip":', "null" if ip is None else _encode_str(ip),
+        ',"object_id":', _encode_str(object_id), ',"object_type":', _encode_str(object_type),
+        ',"prev":', _encode_str(prev_hash), ',"request_id":', _encode_str(request_id),
+        ',"seq":', str(int(seq)), ',"v":1}',
+    ))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

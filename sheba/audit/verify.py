@@ -10,11 +10,12 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from django.db import connection
 
 from sheba.audit import keys
-from sheba.audit.chain import row_hash
+from sheba.audit.chain import row_hash, row_hash_fast
 from sheba.audit.models import GENESIS_HASH, AuditChainHead, AuditCheckpoint, AuditEvent
 
 GAP = "gap"
@@ -56,7 +57,10 @@ FIELDS = (
 
 
 _PG_BATCH = (
-    "SELECT id, seq, at, actor_id, action, object_type, object_id, data::text, host(ip_address), request_id,"
+    # ``at`` comes as its canonical text (what the hash covers): parsing a timestamptz into a datetime
+    # per row was the largest single cost of a verification.
+    "SELECT id, seq, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), actor_id, action,"
+    " object_type, object_id, data::text, host(ip_address), request_id,"
     " prev_hash, hash, version FROM audit_auditevent WHERE seq > %s ORDER BY seq LIMIT %s"
 )
 
@@ -109,8 +113,10 @@ def verify_chain(*, batch_size: int = 5000) -> Report:
             "version": version,
         }
         try:
-            computed = row_hash(**fields, assume_canonical=True)
+            computed = row_hash_fast(**fields)
             if computed != hash_:  # maybe not stored in canonical form (rows back-filled by migration 0003)
+                if isinstance(at, str):
+                    fields["at"] = datetime.strptime(at, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
                 computed = row_hash(**fields)
         except (TypeError, ValueError) as exc:
             computed = f"unhashable: {exc}"

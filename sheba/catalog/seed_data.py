@@ -361,7 +361,7 @@ HEIRS = f(
     "List of heirs",
     20,
     minItems=1,
-    maxItems=25,
+    maxItems=30,
     x_rows=4,
     x_help_bn="মৃত ব্যক্তির সকল ওয়ারিশের নাম, সম্পর্ক ও বয়স লিখুন।",
     x_help_en="Write the name, relation and age of every heir of the deceased.",

@@ -4,9 +4,11 @@ service's charter and its fee at an office."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Count, Q, QuerySet
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.urls import NoReverseMatch, reverse
 
 from sheba.catalog.models import RecipientType, Sector, Service, ServiceFee
@@ -68,6 +70,42 @@ def _office_type_facets() -> list[OfficeType]:
     for office_type in types:
         office_type.n = len(providing[office_type.pk])  # type: ignore[attr-defined]
     return types
+
+
+# --- What the catalogue looks like now, for caches of its pages ---------------------------------
+
+_FINGERPRINT_SQL = (
+    "SELECT count(*), sum(CASE WHEN is_published THEN 1 ELSE 0 END), max(id), max(updated_at), sum(version)"
+    " FROM catalog_service"
+)
+_local_changes = [0]  # catalogue rows saved or deleted in this process (sectors, types, links too)
+
+
+def catalog_fingerprint() -> tuple[Any, ...]:
+    """Changes whenever the catalogue does: one aggregate query over the services (a new,
+    deleted, published or unpublished service, any save — ``updated_at`` — or version bump),
+    plus this process's count of saved sectors, recipient and office types and service links.
+    Caches of catalogue pages key on it (and still expire after a minute, for changes
+    elsewhere to those small tables)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_FINGERPRINT_SQL)
+        row = cursor.fetchone()
+    return (*row, _local_changes[0])
+
+
+def _catalog_changed(**_kwargs: Any) -> None:
+    _local_changes[0] += 1
+
+
+for _sender in (Service, Sector, RecipientType, OfficeType, ServiceFee, Service.recipient_types.through,
+                Service.other_office_types.through):
+    post_save.connect(_catalog_changed, sender=_sender, weak=False, dispatch_uid=f"sheba-catalog-{_sender.__name__}")
+    post_delete.connect(_catalog_changed, sender=_sender, weak=False,
+                        dispatch_uid=f"sheba-catalog-d-{_sender.__name__}")
+m2m_changed.connect(_catalog_changed, sender=Service.recipient_types.through, weak=False,
+                    dispatch_uid="sheba-catalog-m2m-recipients")
+m2m_changed.connect(_catalog_changed, sender=Service.other_office_types.through, weak=False,
+                    dispatch_uid="sheba-catalog-m2m-types")
 
 
 @dataclass(frozen=True)

@@ -53,6 +53,54 @@ class SigningKey(models.Model):
         return bytes(self.kid).hex()
 
 
+class CertificateTemplate(models.Model):
+    """The wording of one kind of certificate (সনদের নমুনা), edited by designers in the admin.
+
+    ``code`` matches ``catalog.Service.output_template_code``. The bodies use a small, safe
+    placeholder language (see ``sheba.certificates.rendering``): ``{{ holder_name }}``,
+    ``{% for heir in heirs %}…{% endfor %}`` and ``{% if %}`` over whitelisted data only; no code runs.
+    The frame of the page (office, serial, dates, signature, QR) is the same for every template.
+    """
+
+    code = models.SlugField(_("code"), max_length=60, unique=True,
+                            help_text=_("The output template code of the services that issue it."))
+    name_bn = models.CharField(_("name (Bengali)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    body_bn = models.TextField(_("text (Bengali)"))
+    body_en = models.TextField(
+        _("text (English)"), blank=True, help_text=_("Empty: the office issues this certificate in Bengali only.")
+    )
+    valid_to_fiscal_year_end = models.BooleanField(
+        _("valid until the end of the fiscal year (30 June)"), default=False
+    )
+    sample_data = models.JSONField(
+        _("sample answers for the preview"), default=dict, blank=True,
+        help_text=_("Answers like an application's form, used only to preview the template."),
+    )
+    is_active = models.BooleanField(_("in use"), default=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    updated_at = models.DateTimeField(_("updated at"))
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("certificate template")
+        verbose_name_plural = _("certificate templates")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.name_en if (get_language() or "bn").startswith("en") else self.name_bn
+
+    @property
+    def has_english(self) -> bool:
+        return bool(self.body_en.strip())
+
+
 class SerialCounter(models.Model):
     """The last serial number used by one office in one year (locked while a certificate is issued)."""
 
@@ -94,6 +142,7 @@ class Certificate(models.Model):
     issued_on = models.DateField(_("issued on"))
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
     signer_post = models.ForeignKey("directory.Post", on_delete=models.PROTECT, related_name="+")
+    signer_name = models.CharField(_("signed by"), max_length=200, blank=True)
     signing_key = models.ForeignKey(SigningKey, on_delete=models.PROTECT, related_name="certificates")
     payload = models.TextField(editable=False)
     issued_at = models.DateTimeField()
@@ -105,13 +154,29 @@ class Certificate(models.Model):
     revoked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # What the document says, fixed at issue: the template's text with the holder's data filled in
+    # (so a later edit of the template never changes an issued certificate).
+    template = models.ForeignKey(
+        CertificateTemplate, on_delete=models.PROTECT, null=True, blank=True, related_name="certificates"
+    )
+    template_version = models.PositiveIntegerField(null=True, blank=True)
+    body_bn = models.TextField(blank=True, editable=False)
+    body_en = models.TextField(blank=True, editable=False)
+    # The rendered PDFs, relative to MEDIA_ROOT (generated names); empty until rendered.
+    pdf_bn = models.CharField(max_length=100, blank=True, editable=False)
+    pdf_en = models.CharField(max_length=100, blank=True, editable=False)
 
     class Meta:
         ordering = ["-issued_at"]
         verbose_name = _("certificate")
         verbose_name_plural = _("certificates")
+        permissions = [("revoke_certificate", _("Can revoke certificates of any office"))]
         constraints = [
             models.UniqueConstraint(fields=["office", "year", "number"], name="unique_certificate_number"),
+            models.UniqueConstraint(
+                fields=["application"], condition=Q(application__isnull=False),
+                name="one_certificate_per_application",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -128,6 +193,10 @@ class Certificate(models.Model):
     @property
     def type_name(self) -> str:
         return self.type_name_en if (get_language() or "bn").startswith("en") else self.type_name_bn
+
+    @property
+    def has_english(self) -> bool:
+        return bool(self.body_en)
 
     @property
     def holder_name(self) -> str:

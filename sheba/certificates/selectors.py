@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import io
+import uuid
 from dataclasses import dataclass
+from typing import Any
 
 import segno
+from django.db.models import Q, QuerySet
 
 from sheba.certificates import payload
 from sheba.certificates.keyfile import keys_document
 from sheba.certificates.models import Certificate, KeyStatus, SigningKey
 from sheba.certificates.payload import PayloadError, PublishedKey, VerifiedPayload
 from sheba.core import clock
+from sheba.core.errors import NotFound
 
 
 def published_keys(*, kid: bytes | None = None) -> list[PublishedKey]:
@@ -89,3 +93,58 @@ def qr_image(text: str, *, kind: str = "svg", scale: int = 4) -> bytes:
     buffer = io.BytesIO()
     segno.make(text, error="m", micro=False).save(buffer, kind=kind, scale=scale, border=4)
     return buffer.getvalue()
+
+
+# --- Who may see and revoke issued certificates ----------------------------------------------
+
+
+def certificates_visible_to(user: Any) -> QuerySet[Certificate]:
+    """Citizens: certificates in their locker (issued on their applications). Officers: certificates of
+    the offices where they hold a post today. Anyone else: none. Out of scope answers 404."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Certificate.objects.none()
+    if getattr(user, "is_officer", False):
+        from sheba.directory.selectors import posts_held_by
+
+        offices = posts_held_by(user).values("office_id")
+        if user.has_perm("certificates.revoke_certificate"):
+            return Certificate.objects.all()
+        return Certificate.objects.filter(office_id__in=offices)
+    return Certificate.objects.filter(Q(locker_entry__owner=user) | Q(application__applicant=user))
+
+
+def _as_uuid(value: Any) -> uuid.UUID:
+    try:
+        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+    except (TypeError, ValueError):
+        raise NotFound() from None
+
+
+def certificate_get(user: Any, public_id: Any) -> Certificate:
+    found = (
+        certificates_visible_to(user)
+        .select_related("office__upazila", "office__district", "signer_post", "signing_key", "application")
+        .filter(public_id=_as_uuid(public_id))
+        .first()
+    )
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def can_revoke(user: Any, certificate: Certificate) -> bool:
+    """The holder (today) of the post that signs at the certificate's office, or an administrator
+    with the revoke permission."""
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_officer", False):
+        return False
+    if user.has_perm("certificates.revoke_certificate"):
+        return True
+    from sheba.directory.selectors import posts_held_by
+
+    return posts_held_by(user).filter(office_id=certificate.office_id, code=certificate.signer_post.code).exists()
+
+
+def certificates_of_application(user: Any, application: Any) -> list[Certificate]:
+    if application is None or getattr(application, "pk", None) is None:
+        return []
+    return list(certificates_visible_to(user).filter(application_id=application.pk).select_related("signer_post"))

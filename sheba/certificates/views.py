@@ -1,17 +1,29 @@
-"""Public views: the published key list and the /verify page (no login)."""
+"""Public views (no login): the published key list and the /verify page. Signed-in views: an
+issued certificate's page (with revocation for the signing post) and its PDF."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from functools import wraps
+from typing import Any
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
-from django.utils.translation import get_language
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from sheba.accounts.views_officer import officer_required
+from sheba.audit.services import audit_record
+from sheba.certificates import selectors, services
 from sheba.certificates.selectors import Verification, certificate_verify, published_keys_document
 from sheba.core import ratelimit
+from sheba.core.errors import DomainError, NotFound
 
 MAX_CODE = 4096
 # Light: a person checks a few certificates, an office desk perhaps a few hundred a day.
@@ -101,5 +113,78 @@ def verify(request: HttpRequest) -> HttpResponse:
     response = render(request, "certificates/verify.html", context, status=status)
     if context["wait"]:
         response["Retry-After"] = str(context["wait"])
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# --- Issued certificates: the holder's and the office's pages ----------------------------------
+
+
+def _signed_in(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """Citizens signed in; officers signed in with their second factor. Others sign in first.
+    Anything the user may not see answers 404."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        inner = officer_required(view) if request.user.is_officer else view
+        try:
+            return inner(request, *args, **kwargs)
+        except NotFound:
+            raise Http404() from None
+
+    return wrapper
+
+
+def _language_param(request: HttpRequest) -> str:
+    return "en" if request.GET.get("lang") == "en" else "bn"
+
+
+@require_GET
+@_signed_in
+def certificate_pdf(request: HttpRequest, public_id: Any) -> HttpResponseBase:
+    certificate = selectors.certificate_get(request.user, public_id)
+    language = _language_param(request)
+    if language == "en" and not certificate.has_english:
+        raise Http404()
+    try:
+        name = services.certificate_render(certificate_id=certificate.pk, language=language)
+        handle = open(services.pdf_path(name), "rb")  # noqa: SIM115 (FileResponse closes it)
+    except (DomainError, OSError):
+        raise Http404() from None
+    if request.user.is_officer:
+        with transaction.atomic():
+            audit_record(actor=request.user, action="certificates.download",
+                         object_type="certificates.Certificate", object_id=certificate.serial,
+                         ip=request.META.get("REMOTE_ADDR"))
+    filename = f"{certificate.serial}{'-en' if language == 'en' else ''}.pdf"
+    response = FileResponse(handle, as_attachment=True, filename=filename, content_type="application/pdf")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@_signed_in
+def certificate_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
+    certificate = selectors.certificate_get(request.user, public_id)
+    may_revoke = selectors.can_revoke(request.user, certificate)
+    error, reason, status = "", "", 200
+    if request.method == "POST":
+        if not may_revoke:
+            raise Http404()
+        reason = request.POST.get("reason", "")[:2000]
+        try:
+            services.certificate_revoke(actor=request.user, certificate=certificate, reason=reason)
+        except DomainError as refused:
+            error, status = str(refused.message), refused.status
+        else:
+            messages.success(request, gettext("The certificate has been revoked. Checking its QR code now says so."))
+            return redirect("certificates:detail", public_id=certificate.public_id)
+    response = render(request, "certificates/detail.html", {
+        "certificate": certificate, "may_revoke": may_revoke, "error": error, "reason": reason[:500],
+    }, status=status)
     response["Cache-Control"] = "no-store"
     return response

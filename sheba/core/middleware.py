@@ -38,13 +38,27 @@ class RequestIdMiddleware:
         return response
 
 
+def _csp() -> str:
+    """CSP, letting forms post on to the payment gateway's hosted page (a payment form's answer
+    redirects there; Chromium applies form-action to the redirect's target too)."""
+    from urllib.parse import urlsplit
+
+    from django.conf import settings
+
+    gateway = urlsplit(getattr(settings, "SHEBA_PAYMENT_GATEWAY_URL", "") or "")
+    if gateway.scheme in ("http", "https") and gateway.netloc:
+        return CSP.replace("form-action 'self'", f"form-action 'self' {gateway.scheme}://{gateway.netloc}")
+    return CSP
+
+
 class SecurityHeadersMiddleware:
     def __init__(self, get_response: Handler):
         self.get_response = get_response
+        self.csp = _csp()
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        response.setdefault("Content-Security-Policy", CSP)
+        response.setdefault("Content-Security-Policy", self.csp)
         response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:

@@ -52,6 +52,39 @@ def union_slug(website: str) -> str:
     return slugify(labels[0])[:100] if labels else ""
 
 
+def _host_labels(website: str) -> list[str]:
+    host = website.strip().lower()
+    for prefix in ("https://", "http://"):
+        host = host.removeprefix(prefix)
+    labels = [label for label in host.split("/", 1)[0].split(".") if label]
+    return labels[1:] if labels and labels[0] == "www" else labels
+
+
+def portal_slugs(rows: Iterable[tuple[int, str, bool]]) -> dict[int, str | None]:
+    """Each union's portal name from (id, website, is_duplicate) rows: the first label of its host
+    where no other kept union shares it (paikkandiup), otherwise the first two labels joined
+    (rasulpurup-noakhali, as rasulpurup.noakhali.gov.bd), and the id appended if even that is
+    shared. Duplicate listings and unions without a host get None."""
+    rows = list(rows)
+    kept = [(pk, _host_labels(site)) for pk, site, duplicate in rows if not duplicate and _host_labels(site)]
+    first_counts: dict[str, int] = {}
+    for _pk, labels in kept:
+        first = slugify(labels[0])
+        first_counts[first] = first_counts.get(first, 0) + 1
+    result: dict[int, str | None] = {pk: None for pk, _site, _duplicate in rows}
+    taken: set[str] = set()
+    for pk, labels in sorted(kept):
+        first = slugify(labels[0])[:100]
+        name = first
+        if first_counts[first] > 1 and len(labels) > 1:
+            name = f"{first}-{slugify(labels[1])}"[:110]
+        if not name or name in taken:
+            name = f"{name or 'union'}-{pk}"
+        taken.add(name)
+        result[pk] = name
+    return result
+
+
 def _read(path: Path) -> list[dict[str, str]]:
     with path.open(encoding="utf-8", newline="") as handle:
         return [{key: (value or "").strip() for key, value in row.items()} for row in csv.DictReader(handle)]
@@ -120,15 +153,18 @@ def geo_import(*, data_dir: Path = DEFAULT_DATA_DIR) -> GeoImportResult:
         for r in _read(data_dir / "upazilas.csv")
     ]
     duplicates = _read_duplicates(data_dir)
+    union_rows = _read(data_dir / "unions.csv")
+    portals = portal_slugs((int(r["id"]), r["url"], int(r["id"]) in duplicates) for r in union_rows)
     unions = [
         {
             **name(r),
             "upazila_id": int(r["parent_id"]),
             "website": r["url"],
             "slug": union_slug(r["url"]),
+            "portal_slug": portals[int(r["id"])],
             "duplicate_of_id": duplicates.get(int(r["id"])),
         }
-        for r in _read(data_dir / "unions.csv")
+        for r in union_rows
     ]
 
     base = ["name_bn", "name_en", "website"]
@@ -136,7 +172,7 @@ def geo_import(*, data_dir: Path = DEFAULT_DATA_DIR) -> GeoImportResult:
         ("divisions", Division, divisions, base),
         ("districts", District, districts, [*base, "division_id", "latitude", "longitude"]),
         ("upazilas", Upazila, upazilas, [*base, "district_id"]),
-        ("unions", Union, unions, [*base, "upazila_id", "slug", "duplicate_of_id"]),
+        ("unions", Union, unions, [*base, "upazila_id", "slug", "portal_slug", "duplicate_of_id"]),
     ]
     for label, model, rows, fields in plan:
         result.created[label], result.updated[label] = _sync(model, rows, fields)

@@ -79,6 +79,10 @@ class Union(BilingualName):
     upazila = models.ForeignKey(Upazila, on_delete=models.PROTECT, related_name="unions")
     website = models.CharField(max_length=200, blank=True)
     slug = models.SlugField(max_length=100, blank=True, db_index=True)
+    # The union's own portal (<portal_slug>.<base domain> and /up/<portal_slug>/): ``slug`` where no
+    # other union's website starts the same way, else ``slug-<district label of the host>``
+    # (rasulpurup-noakhali). Empty for duplicate listings and unions without a website host.
+    portal_slug = models.SlugField(max_length=120, null=True, blank=True, unique=True)
     duplicate_of = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
 
     class Meta:

@@ -21,7 +21,7 @@ import filetype
 from django.conf import settings
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 from sheba.core.bengali import to_bn_digits
 from sheba.core.errors import InvalidInput
@@ -168,6 +168,9 @@ def reencode_image(data: bytes, content_type: str, original_name: str) -> Checke
                 # The header alone tells the size: refuse a bomb before decoding a single pixel.
                 if image.width * image.height > pixel_limit or image.width < 1 or image.height < 1:
                     raise _bomb(pixel_limit)
+                # WeasyPrint turns on LOAD_TRUNCATED_IMAGES for the whole process when imported;
+                # an upload cut short must still be refused, not padded with grey.
+                ImageFile.LOAD_TRUNCATED_IMAGES = False
                 image.load()
                 upright = ImageOps.exif_transpose(image)  # keep the picture upright once EXIF is gone
                 fresh = _plain_mode(upright, content_type)

@@ -105,3 +105,45 @@ class DocumentVersion(models.Model):
     @property
     def is_image(self) -> bool:
         return self.content_type in {"image/jpeg", "image/png"}
+
+
+class IssuedDocument(models.Model):
+    """A document an office issued to the citizen (প্রদত্ত দলিল), put in the locker automatically.
+
+    Not an upload: nobody scans it and the citizen cannot replace or delete it. The file is the
+    issuing app's (a certificate's PDF, served by that app after its own access check).
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="issued_documents")
+    certificate = models.OneToOneField(
+        "certificates.Certificate", on_delete=models.PROTECT, related_name="locker_entry"
+    )
+    title_bn = models.CharField(_("title (Bengali)"), max_length=200)
+    title_en = models.CharField(_("title (English)"), max_length=200)
+    issuer_bn = models.CharField(_("issued by (Bengali)"), max_length=200)
+    issuer_en = models.CharField(_("issued by (English)"), max_length=200)
+    reference = models.CharField(_("reference number"), max_length=60)
+    issued_on = models.DateField(_("issued on"))
+    created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("issued document")
+        verbose_name_plural = _("issued documents")
+        ordering = ["-issued_on", "-created_at"]
+        indexes = [models.Index(fields=["owner", "-issued_on"], name="locker_issued_owner_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.title_bn} ({self.reference})"
+
+    @property
+    def title(self) -> str:
+        from django.utils.translation import get_language
+
+        return self.title_en if (get_language() or "bn").startswith("en") else self.title_bn
+
+    @property
+    def issuer(self) -> str:
+        from django.utils.translation import get_language
+
+        return self.issuer_en if (get_language() or "bn").startswith("en") else self.issuer_bn

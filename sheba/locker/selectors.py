@@ -113,3 +113,12 @@ def usable_versions(user: Any) -> QuerySet[DocumentVersion]:
 
 def latest_version(document: Document) -> DocumentVersion | None:
     return document.versions.order_by("-number").first()
+
+
+def issued_documents_of(user: Any) -> QuerySet[Any]:
+    """The documents offices issued to ``user`` (their own only), newest first."""
+    from sheba.locker.models import IssuedDocument
+
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return IssuedDocument.objects.none()
+    return IssuedDocument.objects.filter(owner=user).select_related("certificate").order_by("-issued_on", "-created_at")

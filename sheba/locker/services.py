@@ -312,3 +312,25 @@ def document_delete(*, actor: Any, document: Document) -> None:
                  object_id=str(document.public_id), data={"kind": document.kind, "versions": len(names)})
     document.delete()
     transaction.on_commit(lambda: _remove_files(names))
+
+
+# --- Issued documents -----------------------------------------------------------------------
+
+@transaction.atomic
+def issued_document_deliver(*, owner: Any, certificate: Any) -> Any:
+    """Put a certificate an office issued into ``owner``'s locker (once; in the issuing transaction)."""
+    from sheba.locker.models import IssuedDocument
+
+    found = IssuedDocument.objects.filter(certificate=certificate).first()
+    if found is not None:
+        return found
+    office = certificate.office
+    entry = IssuedDocument.objects.create(
+        owner=owner, certificate=certificate, title_bn=certificate.type_name_bn,
+        title_en=certificate.type_name_en or certificate.type_name_bn, issuer_bn=office.name_bn,
+        issuer_en=office.name_en or office.name_bn, reference=certificate.serial, issued_on=certificate.issued_on,
+        created_at=clock.now(),
+    )
+    audit_record(actor=None, action="locker.issued_document_added", object_type="user",
+                 object_id=str(owner.public_id), data={"reference": certificate.serial})
+    return entry

@@ -60,7 +60,8 @@ def _saved_message(request: HttpRequest, version: DocumentVersion) -> None:
 @citizen_only
 def locker_list(request: HttpRequest) -> HttpResponse:
     documents = list(selectors.locker_of(request.user))
-    return render(request, "locker/list.html", {"documents": documents, **_limits()})
+    issued = list(selectors.issued_documents_of(request.user))
+    return render(request, "locker/list.html", {"documents": documents, "issued": issued, **_limits()})
 
 
 @require_http_methods(["GET", "POST"])

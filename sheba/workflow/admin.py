@@ -15,7 +15,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from sheba.workflow import errors, services
-from sheba.workflow.models import FileMessage, FileNote, Task, Workflow, WorkflowAction, WorkflowStep
+from sheba.workflow.models import (
+    Escalation,
+    FileMessage,
+    FileNote,
+    Task,
+    Workflow,
+    WorkflowAction,
+    WorkflowStep,
+)
 from sheba.workflow.selectors import workflow_in_use
 
 
@@ -63,7 +71,7 @@ class _ValidatingAdmin(admin.ModelAdmin):
 class StepInline(admin.TabularInline):
     model = WorkflowStep
     extra = 0
-    fields = ["position", "code", "label_bn", "label_en", "post_code", "deadline_days", "is_end"]
+    fields = ["position", "code", "label_bn", "label_en", "post_code", "office_type_code", "deadline_days", "is_end"]
     show_change_link = True
 
 
@@ -149,7 +157,8 @@ class WorkflowAdmin(_ValidatingAdmin):
 
 @admin.register(WorkflowStep)
 class WorkflowStepAdmin(_ValidatingAdmin):
-    list_display = ["workflow", "position", "code", "label_bn", "post_code", "deadline_days", "is_end"]
+    list_display = ["workflow", "position", "code", "label_bn", "post_code", "office_type_code", "deadline_days",
+                    "is_end"]
     list_filter = ["workflow"]
     inlines = [ActionInline]
 
@@ -158,6 +167,18 @@ class WorkflowStepAdmin(_ValidatingAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # steps are added on their workflow's page
+
+
+@admin.register(Escalation)
+class EscalationAdmin(admin.ModelAdmin):
+    list_display = ["task", "to_post", "to_office", "at", "days_overdue"]
+    readonly_fields = [f.name for f in Escalation._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(Task)

@@ -49,3 +49,9 @@ class NotSentBack(InvalidInput):
 class ClaimedByOther(Conflict):
     code = "claimed"
     default_message = _("Another officer has taken this file from the shared pool.")
+
+
+class NoOfficeToRoute(InvalidInput):
+    code = "no_office_to_route"
+    default_message = _("There is no office above this one to send the file to. Ask the administrator to set up "
+                        "the office hierarchy.")

@@ -56,6 +56,11 @@ class WorkflowStep(models.Model):
     label_bn = models.CharField(_("label (Bengali)"), max_length=200)
     label_en = models.CharField(_("label (English)"), max_length=200)
     post_code = models.SlugField(_("post that works it"), max_length=60, blank=True)
+    office_type_code = models.SlugField(
+        _("office that works it (office type)"), max_length=60, blank=True,
+        help_text=_("Empty: the office the citizen applied to. Otherwise the nearest office of this type "
+                    "above it (for example the upazila office above a Union Parishad)."),
+    )
     deadline_days = models.PositiveSmallIntegerField(_("deadline (working days)"), default=1)
     is_end = models.BooleanField(_("end of the file"), default=False)
 
@@ -152,10 +157,38 @@ class Task(models.Model):
                 fields=["application"], condition=Q(completed_at__isnull=True), name="workflow_one_open_task"
             ),
         ]
-        indexes = [models.Index(fields=["office", "completed_at", "due_on"], name="workflow_task_inbox_idx")]
+        indexes = [
+            models.Index(fields=["office", "completed_at", "due_on"], name="workflow_task_inbox_idx"),
+            # The inbox (open tasks at the posts one holds) and the overdue sweep.
+            models.Index(fields=["post", "due_on", "id"], condition=Q(completed_at__isnull=True),
+                         name="workflow_task_open_post_idx"),
+            models.Index(fields=["due_on"], condition=Q(completed_at__isnull=True), name="workflow_task_open_due_idx"),
+            # The office dashboard (tasks received in a date range).
+            models.Index(fields=["office", "created_at"], name="workflow_task_office_day_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.application_id}: {self.step.code}"
+
+
+class Escalation(models.Model):
+    """An overdue task reported to the supervising post (once per task): the post that supervises
+    the task's post in the same office, else the head of the supervising (parent) office."""
+
+    task = models.OneToOneField(Task, on_delete=models.CASCADE, related_name="escalation")
+    to_post = models.ForeignKey("directory.Post", on_delete=models.PROTECT, related_name="+")
+    to_office = models.ForeignKey("directory.Office", on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+    days_overdue = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-at", "pk"]
+        verbose_name = _("escalation")
+        verbose_name_plural = _("escalations")
+        indexes = [models.Index(fields=["to_post"], name="workflow_escalation_post_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.task_id} -> {self.to_post_id}"
 
 
 class FileNote(models.Model):

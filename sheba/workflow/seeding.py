@@ -23,7 +23,8 @@ LABELS = {
     A.DELIVER: ("সরবরাহ করুন", "Deliver"),
 }
 
-# step: (code, label_bn, label_en, post_code, deadline_days, is_end)
+# step: (code, label_bn, label_en, post_code, deadline_days, is_end[, office type code: worked at the
+#        nearest office of that type above the file's office])
 # action: (step, kind, post_code, route target: step code or "applicant")
 UP_CERTIFICATE: dict[str, Any] = {
     "name": ("ইউনিয়ন পরিষদের সনদ", "Union Parishad certificate"),
@@ -69,6 +70,32 @@ DC_OFFICE: dict[str, Any] = {
 }
 
 
+# A Union Parishad file that the upazila office decides (e.g. a recommendation the UNO must sign):
+# the secretary checks, the chairman forwards it to the upazila office, the UNO decides, and the
+# file comes back to the union for handing over.
+UP_TO_UPAZILA: dict[str, Any] = {
+    "name": ("উপজেলা অফিসে অগ্রায়ণসহ ইউনিয়ন পরিষদের নথি", "Union Parishad file decided at the upazila office"),
+    "steps": [
+        ("check", "সচিবের যাচাই", "Checked by the secretary", PostCode.UP_SECRETARY, 1, False),
+        ("forward", "চেয়ারম্যানের অগ্রায়ণ", "Forwarded by the chairman", PostCode.UP_CHAIRMAN, 1, False),
+        ("uno_decide", "উপজেলা নির্বাহী অফিসারের সিদ্ধান্ত", "UNO's decision", PostCode.UNO, 3, False,
+         OfficeTypeCode.UPAZILA_NIRBAHI_OFFICE),
+        ("deliver", "সরবরাহ", "Handing over", PostCode.UP_SECRETARY, 1, False),
+        ("done", "নিষ্পন্ন", "Finished", "", 0, True),
+    ],
+    "actions": [
+        ("check", A.FORWARD, PostCode.UP_SECRETARY, "forward"),
+        ("check", A.SEND_BACK, PostCode.UP_SECRETARY, "applicant"),
+        ("forward", A.FORWARD, PostCode.UP_CHAIRMAN, "uno_decide"),
+        ("forward", A.REJECT, PostCode.UP_CHAIRMAN, "done"),
+        ("uno_decide", A.APPROVE, PostCode.UNO, "deliver"),
+        ("uno_decide", A.REJECT, PostCode.UNO, "done"),
+        ("uno_decide", A.SEND_BACK, PostCode.UNO, "applicant"),
+        ("deliver", A.DELIVER, PostCode.UP_SECRETARY, "done"),
+    ],
+}
+
+
 def single_desk(post_code: str) -> dict[str, Any]:
     return {
         "name": ("এক ডেস্কে নিষ্পত্তি", "Single desk"),
@@ -88,23 +115,28 @@ def single_desk(post_code: str) -> dict[str, Any]:
 SHIPPED: list[tuple[str, str, dict[str, Any]]] = [
     ("up_certificate", OfficeTypeCode.UNION_PARISHAD, UP_CERTIFICATE),
     ("dc_office", OfficeTypeCode.DC_OFFICE, DC_OFFICE),
+    ("up_to_upazila", OfficeTypeCode.UNION_PARISHAD, UP_TO_UPAZILA),
     ("single_desk", OfficeTypeCode.UNION_PARISHAD, single_desk(PostCode.UP_SECRETARY)),
     ("single_desk", OfficeTypeCode.UPAZILA_NIRBAHI_OFFICE, single_desk(PostCode.UNO)),
     ("single_desk", OfficeTypeCode.DC_OFFICE, single_desk(PostCode.DC)),
 ]
 
 
-def workflow_create(*, code: str, office_type: OfficeType, definition: dict[str, Any]) -> Workflow:
-    """Version 1 of a workflow from a definition like the ones above."""
+def workflow_create(
+    *, code: str, office_type: OfficeType, definition: dict[str, Any], type_codes: dict[str, str] | None = None
+) -> Workflow:
+    """Version 1 of a workflow from a definition like the ones above (``type_codes`` maps the
+    office type codes its steps route to, as ``workflows_seed`` does)."""
     workflow = Workflow.objects.create(
         code=code, version=1, office_type=office_type, name_bn=definition["name"][0],
         name_en=definition["name"][1], is_active=True, created_at=clock.now(),
     )
     steps = {}
-    for position, (step_code, bn, en, post, days, is_end) in enumerate(definition["steps"]):
+    for position, (step_code, bn, en, post, days, is_end, *elsewhere) in enumerate(definition["steps"]):
+        type_code = elsewhere[0] if elsewhere else ""
         steps[step_code] = WorkflowStep.objects.create(
             workflow=workflow, code=step_code, position=position, label_bn=bn, label_en=en, post_code=post,
-            deadline_days=days, is_end=is_end,
+            deadline_days=days, is_end=is_end, office_type_code=(type_codes or {}).get(type_code, type_code),
         )
     for position, (step_code, kind, post, target) in enumerate(definition["actions"]):
         WorkflowAction.objects.create(
@@ -125,5 +157,6 @@ def workflows_seed(*, office_type_codes: dict[str, str] | None = None) -> list[W
         office_type = OfficeType.objects.filter(code=type_code).first()
         if office_type is None or Workflow.objects.filter(code=code, office_type=office_type).exists():
             continue
-        created.append(workflow_create(code=code, office_type=office_type, definition=definition))
+        created.append(workflow_create(code=code, office_type=office_type, definition=definition,
+                                       type_codes=office_type_codes))
     return created

@@ -21,13 +21,14 @@ from sheba.audit.services import audit_record
 from sheba.catalog.forms_engine import validate_data
 from sheba.core import clock
 from sheba.core.errors import InvalidInput, NotFound
-from sheba.core.workdays import add_working_days
-from sheba.directory.models import Office, Post
-from sheba.directory.selectors import posts_held_by, terms_held_by
+from sheba.core.workdays import add_working_days, working_days_between
+from sheba.directory.models import Office, OfficeType, Post, PostTerm
+from sheba.directory.selectors import terms_held_by
 from sheba.locker.models import DocumentVersion, ScanStatus
 from sheba.workflow import errors, hooks
 from sheba.workflow.models import (
     ActionKind,
+    Escalation,
     FileMessage,
     FileNote,
     Route,
@@ -41,6 +42,7 @@ from sheba.workflow.selectors import last_send_back, workflow_for
 NOTE_MAX = 4000
 MESSAGE_MAX = 2000
 DOC_PREFIX = "doc:"
+PUBLIC_NOTE_KINDS = frozenset({ActionKind.SEND_BACK, ActionKind.ASK_INFO, ActionKind.REJECT})
 
 # The application status each kind of action moves the file to (None: no change).
 KIND_STATUS: dict[str, str | None] = {
@@ -56,11 +58,24 @@ KIND_STATUS: dict[str, str | None] = {
 # --- Workflows as data ----------------------------------------------------------------------
 
 
+def _types_above(office_type_id: int) -> set[str]:
+    """Codes of the office types found at or above offices of this type (parent, grandparent …)."""
+    levels = ["office_type__code", "parent__office_type__code", "parent__parent__office_type__code",
+              "parent__parent__parent__office_type__code", "parent__parent__parent__parent__office_type__code"]
+    found: set[str] = set()
+    for row in Office.objects.filter(office_type_id=office_type_id).values_list(*levels).distinct()[:1000]:
+        found.update(code for code in row if code)
+    return found
+
+
 def workflow_problems(
     *, office_type_id: int, steps: Sequence[Mapping[str, Any]], actions: Sequence[Mapping[str, Any]]
 ) -> list[str]:
     """What is wrong with a workflow given as plain data: ``steps`` = [{code, position, post_code,
-    is_end}], ``actions`` = [{step, kind, post_code, route, to_step}] (step codes). Empty: valid."""
+    is_end, office_type_code}], ``actions`` = [{step, kind, post_code, route, to_step}] (step codes).
+    Empty: valid. A step with an ``office_type_code`` is worked at the nearest office of that type
+    above the file's office: that type must exist, sit above this workflow's offices, and have the
+    step's posts."""
     problems: list[str] = []
     if not steps:
         return [str(gettext_lazy("A workflow needs at least one step."))]
@@ -68,10 +83,31 @@ def workflow_problems(
     ordered = sorted(steps, key=lambda s: (s.get("position") or 0))
     start = ordered[0]["code"]
     ends = {s["code"] for s in steps if s.get("is_end")}
-    known_posts = set(Post.objects.filter(office__office_type_id=office_type_id).values_list("code", flat=True))
+    own_type = OfficeType.objects.filter(pk=office_type_id).values_list("code", flat=True).first() or ""
+    step_type = {s["code"]: (s.get("office_type_code") or own_type) for s in steps}
+    wanted_types = set(step_type.values())
+    existing_types = set(OfficeType.objects.filter(code__in=wanted_types).values_list("code", flat=True))
+    above = _types_above(office_type_id) | {own_type}
+    posts_of: dict[str, set[str]] = {code: set() for code in wanted_types}
+    for type_code, post_code in Post.objects.filter(office__office_type__code__in=wanted_types).values_list(
+        "office__office_type__code", "code"
+    ).distinct():
+        posts_of[type_code].add(post_code)
     edges: dict[str, set[str]] = {code: set() for code in codes}
     for step in steps:
-        if not step.get("is_end") and step.get("post_code") and step["post_code"] not in known_posts:
+        type_code = step_type[step["code"]]
+        if step.get("office_type_code") and type_code not in existing_types:
+            problems.append(
+                _("Step “%(step)s” routes to the office type “%(type)s”, which does not exist.")
+                % {"step": step["code"], "type": type_code}
+            )
+            continue
+        if step.get("office_type_code") and type_code not in above:
+            problems.append(
+                _("Step “%(step)s”: no office of type “%(type)s” is above the offices of this workflow, "
+                  "so files cannot be routed there.") % {"step": step["code"], "type": type_code}
+            )
+        if not step.get("is_end") and step.get("post_code") and step["post_code"] not in posts_of[type_code]:
             problems.append(
                 _("Step “%(step)s”: no office of this type has the post “%(post)s”.")
                 % {"step": step["code"], "post": step["post_code"]}
@@ -79,7 +115,8 @@ def workflow_problems(
         if not step.get("is_end") and not step.get("post_code"):
             problems.append(_("Step “%(step)s” names no post to work it.") % {"step": step["code"]})
     for action in actions:
-        if action["post_code"] not in known_posts:
+        type_code = step_type.get(action["step"], own_type)
+        if action["post_code"] not in posts_of.get(type_code, set()):
             problems.append(
                 _("Action “%(action)s” at step “%(step)s”: no office of this type has the post “%(post)s”, "
                   "so nobody can take it.")
@@ -115,7 +152,8 @@ def workflow_problems(
 def workflow_validate(workflow: Workflow) -> list[str]:
     """The problems of a saved workflow (translated messages); an empty list means it is valid."""
     steps = [
-        {"code": s.code, "position": s.position, "post_code": s.post_code, "is_end": s.is_end}
+        {"code": s.code, "position": s.position, "post_code": s.post_code, "is_end": s.is_end,
+         "office_type_code": s.office_type_code}
         for s in workflow.steps.all()
     ]
     actions = [
@@ -163,6 +201,7 @@ def workflow_new_version(*, actor: Any, workflow: Workflow) -> Workflow:
         mapping[step.pk] = WorkflowStep.objects.create(
             workflow=copy, code=step.code, position=step.position, label_bn=step.label_bn, label_en=step.label_en,
             post_code=step.post_code, deadline_days=step.deadline_days, is_end=step.is_end,
+            office_type_code=step.office_type_code,
         )
     for action in WorkflowAction.objects.filter(step__workflow=workflow):
         WorkflowAction.objects.create(
@@ -182,8 +221,29 @@ def _first_step(workflow: Workflow) -> WorkflowStep | None:
     return workflow.steps.order_by("position", "pk").first()
 
 
+def step_office(*, application: Application, step: WorkflowStep) -> Office:
+    """The office that works ``step`` of this file: the office applied to, or (when the step names
+    an office type) the nearest office of that type at or above it. NoOfficeToRoute when none."""
+    base = application.office
+    if not step.office_type_code:
+        return base
+    office: Office | None = base
+    for _depth in range(8):
+        if office is None:
+            break
+        if office.office_type.code == step.office_type_code:
+            return office
+        if office.parent_id is None:
+            break
+        office = Office.objects.select_related("office_type").filter(pk=office.parent_id).first()
+    raise errors.NoOfficeToRoute()
+
+
 def _create_task(*, application: Application, workflow: Workflow, step: WorkflowStep, office: Office) -> Task:
     post = Post.objects.filter(office=office, code=step.post_code).first()
+    if application.holder_office_id != office.pk:  # the file moves to another office
+        Application.objects.filter(pk=application.pk).update(holder_office=office)
+        application.holder_office = office
     return Task.objects.create(
         application=application, workflow=workflow, step=step, office=office, post=post,
         created_at=clock.now(), due_on=add_working_days(clock.today(), step.deadline_days),
@@ -201,7 +261,7 @@ def workflow_start(*, application: Application) -> Task | None:
     if step is None or step.is_end:
         return None
     task = _create_task(application=application, workflow=workflow, step=step,
-                        office=application.holder_office or application.office)
+                        office=step_office(application=application, step=step))
     audit_record(actor=None, action="workflow.started", object_type="application",
                  object_id=str(application.public_id),
                  data={"workflow": workflow.code, "version": workflow.version, "step": step.code})
@@ -242,11 +302,14 @@ def _is_own(actor: Any, application: Application) -> bool:
     )
 
 
-def _check_holder(actor: Any, task: Task) -> None:
+def _check_holder(actor: Any, task: Task) -> list[PostTerm]:
+    """The actor's terms today (one query), after checking they hold the task's post."""
     if not getattr(actor, "is_authenticated", False) or not getattr(actor, "is_officer", False):
         raise NotFound()
-    if task.post_id is None or not posts_held_by(actor).filter(pk=task.post_id).exists():
+    terms = list(terms_held_by(actor))
+    if task.post_id is None or task.post_id not in {term.post_id for term in terms}:
         raise errors.WrongPost()
+    return terms
 
 
 @transaction.atomic
@@ -286,15 +349,14 @@ def task_act(
         raise errors.AlreadyDecided(
             _("This file was already decided by %(name)s.") % {"name": locked.completed_by or "—"}
         )
-    _check_holder(actor, locked)
+    terms = _check_holder(actor, locked)
     if locked.assigned_to_id and locked.assigned_to_id != actor.pk:
         raise errors.ClaimedByOther()
     if _is_own(actor, application):
         raise errors.OwnApplication()
     if action.step_id != locked.step_id:
         raise errors.WrongPost()
-    held_here = Post.objects.filter(pk__in=posts_held_by(actor).values("pk"), office_id=locked.office_id)
-    if not held_here.filter(code=action.post_code).exists():
+    if action.post_code not in {term.post.code for term in terms if term.post.office_id == locked.office_id}:
         raise errors.WrongPost()
     text = (note or "").strip()
     if not text:
@@ -308,10 +370,14 @@ def task_act(
         if not fields:
             raise errors.FieldsRequired()
 
+    to_step = action.to_step if action.route == Route.STEP else None
+    office = (step_office(application=application, step=to_step)
+              if to_step is not None and not to_step.is_end else None)
+
     hooks.run_guards(action.kind, actor=actor, application=application, task=locked, action=action)
 
     now = clock.now()
-    term = next((t for t in terms_held_by(actor) if t.post_id == locked.post_id), None)
+    term = next((t for t in terms if t.post_id == locked.post_id), None)
     post = locked.post
     assert post is not None  # _check_holder refused a task without a post
     FileNote.objects.create(
@@ -333,8 +399,11 @@ def task_act(
         data["fields_to_correct"] = fields
     to_status = KIND_STATUS.get(action.kind)
     if to_status and to_status != application.status:
-        application_transition(actor=actor, application=application, to_status=to_status, note=text, data=data,
-                               audit_action=f"workflow.{action.kind}")
+        # The note is internal to the office (নোট); the applicant's history shows it only when it
+        # is addressed to them: what to correct, what is asked, why the application was refused.
+        public_note = text if action.kind in PUBLIC_NOTE_KINDS else ""
+        application_transition(actor=actor, application=application, to_status=to_status, note=public_note,
+                               data=data, audit_action=f"workflow.{action.kind}")
     else:
         audit_record(actor=actor, action=f"workflow.{action.kind}", object_type="application",
                      object_id=str(application.public_id), data=data)
@@ -342,15 +411,120 @@ def task_act(
     if action.route == Route.APPLICANT:
         FileMessage.objects.create(application=application, author=actor, from_office=True, text=text, at=now)
         return None
-    to_step = action.to_step
-    if to_step is None or to_step.is_end:
+    if to_step is None or office is None:
         return None
+    if office.pk != locked.office_id:
+        audit_record(actor=actor, action="workflow.routed", object_type="application",
+                     object_id=str(application.public_id),
+                     data={"from_office": str(locked.office.public_id), "to_office": str(office.public_id),
+                           "step": to_step.code})
     try:
         with transaction.atomic():
-            return _create_task(application=application, workflow=locked.workflow, step=to_step,
-                                office=locked.office)
+            return _create_task(application=application, workflow=locked.workflow, step=to_step, office=office)
     except IntegrityError:  # pragma: no cover (the row locks make this unreachable)
         raise errors.AlreadyDecided() from None
+
+
+# --- Overdue files: escalation to the supervising post ------------------------------------
+
+ESCALATE_BATCH = 200
+
+
+def supervising_post(task: Task) -> Post | None:
+    """Who an overdue ``task`` escalates to: the post that supervises the task's post in the same
+    office, else the head of the supervising (parent) office. A task without a post goes to the
+    head of its own office. None when there is nobody above."""
+    post = task.post
+    if post is not None and post.supervisor_id:
+        supervisor = Post.objects.select_related("office").filter(pk=post.supervisor_id).first()
+        if supervisor is not None and supervisor.office_id == task.office_id and supervisor.pk != post.pk:
+            return supervisor
+    if post is None:
+        head = Post.objects.select_related("office").filter(office_id=task.office_id, is_office_head=True).first()
+        if head is not None:
+            return head
+    parent_id = task.office.parent_id
+    if parent_id is not None:
+        found = (
+            Post.objects.select_related("office").filter(office_id=parent_id, is_office_head=True).order_by("pk").first()
+        )
+        if found is not None:
+            return found
+    if post is not None and post.supervisor_id and post.supervisor_id != post.pk:  # a supervisor set elsewhere
+        return Post.objects.select_related("office").filter(pk=post.supervisor_id).first()
+    return None
+
+
+def _notify_escalation(escalation: Escalation, task: Task) -> None:
+    """Tell the people holding the supervising post (e-mail, else SMS), each in their language."""
+    from sheba.directory.selectors import holders_of
+    from sheba.notifications.services import notify
+
+    application = task.application
+    for person in holders_of(escalation.to_post):
+        if not (person.email or person.mobile):
+            continue
+        context = {
+            "tracking_number": application.tracking_display, "due_on": task.due_on,
+            "step": task.step.label_bn if person.preferred_language == "bn" else task.step.label_en,
+            "office_name": task.office.name_bn if person.preferred_language == "bn" else task.office.name_en,
+        }
+        try:
+            with transaction.atomic():
+                notify(event="task_escalated", context=context, email_to=person.email or None,
+                       sms_to=None if person.email else person.mobile, user=person,
+                       language=person.preferred_language or "bn")
+        except Exception:  # noqa: BLE001 (a bad address must not stop the escalation)
+            import logging
+
+            logging.getLogger("sheba.workflow").warning("Could not notify %s of escalation %s", person.pk,
+                                                        escalation.pk)
+
+
+@transaction.atomic
+def task_escalate(*, task_id: int) -> Escalation | None:
+    """Escalate one overdue open task, once: None when it is not overdue, is done, was escalated
+    already, is being worked on right now (locked) or has nobody above it."""
+    today = clock.today()
+    task = (
+        Task.objects.select_for_update(skip_locked=True, of=("self",))
+        .select_related("post", "office", "step", "application")
+        .filter(pk=task_id, completed_at__isnull=True, due_on__lt=today)
+        .first()
+    )
+    if task is None or Escalation.objects.filter(task=task).exists():
+        return None
+    to_post = supervising_post(task)
+    if to_post is None:
+        return None
+    escalation = Escalation.objects.create(
+        task=task, to_post=to_post, to_office=to_post.office, at=clock.now(),
+        days_overdue=working_days_between(task.due_on, today),
+    )
+    audit_record(actor=None, action="workflow.escalated", object_type="application",
+                 object_id=str(task.application.public_id),
+                 data={"step": task.step.code, "due_on": task.due_on.isoformat(), "to_post": to_post.code,
+                       "to_office": str(to_post.office.public_id), "days_overdue": escalation.days_overdue})
+    _notify_escalation(escalation, task)
+    return escalation
+
+
+def tasks_escalate_overdue(*, limit: int | None = None) -> int:
+    """The periodic sweep: escalate every overdue open task that was not escalated yet (each in
+    its own short transaction; safe to run from several workers at once). Returns how many."""
+    today = clock.today()
+    pending = (
+        Task.objects.filter(completed_at__isnull=True, due_on__lt=today, escalation__isnull=True)
+        .order_by("due_on", "pk")
+        .values_list("pk", flat=True)
+    )
+    ids = list(pending[:limit] if limit else pending)
+    done = 0
+    for start in range(0, len(ids), ESCALATE_BATCH):
+        for task_id in ids[start:start + ESCALATE_BATCH]:
+            if task_escalate(task_id=task_id) is not None:
+                done += 1
+    return done
 
 
 # --- The citizen's side ---------------------------------------------------------------------

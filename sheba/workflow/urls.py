@@ -5,6 +5,8 @@ from sheba.workflow import views
 app_name = "workflow"
 urlpatterns = [
     path("", views.inbox, name="inbox"),
+    path("dashboard/", views.dashboard_index, name="dashboard_index"),
+    path("dashboard/<uuid:office_id>/", views.dashboard, name="dashboard"),
     path("<uuid:public_id>/", views.file_detail, name="file"),
     path("<uuid:public_id>/act/", views.file_act, name="act"),
     path("<uuid:public_id>/claim/", views.file_claim, name="claim"),

@@ -8,7 +8,8 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
+from django.urls import reverse
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -17,7 +18,6 @@ from sheba.accounts.views_profile import citizen_required
 from sheba.applications.models import Status
 from sheba.applications.selectors import application_attachments, application_get, application_history
 from sheba.catalog.forms_engine import build_form, enum_label, ordered_properties, text_in
-from sheba.catalog.models import Service
 from sheba.core import clock
 from sheba.core.errors import DomainError, NotFound
 from sheba.locker.models import DocumentVersion, ScanStatus
@@ -25,6 +25,7 @@ from sheba.workflow import selectors, services
 from sheba.workflow.models import ActionKind, Task
 
 FORM_PREFIX = "f"
+INBOX_PAGE = 25
 
 
 def _language() -> str:
@@ -67,16 +68,55 @@ def inbox(request: HttpRequest) -> HttpResponse:
     service_raw = request.GET.get("service") or ""
     service_id = int(service_raw) if service_raw.isdigit() and len(service_raw) < 10 else None
     overdue = request.GET.get("overdue") == "1"
+    held = selectors.held_post_ids(request.user)
+    escalated = selectors.escalated_task_ids(held)
+    page_raw = request.GET.get("page") or "1"
+    page = int(page_raw) if page_raw.isdigit() and len(page_raw) < 5 and int(page_raw) > 0 else 1
+    start = (page - 1) * INBOX_PAGE
     tasks = list(selectors.inbox_tasks(request.user, text=text, service_id=service_id, status=status,
-                                       overdue=overdue)[:200])
-    services_here = Service.objects.filter(
-        pk__in=selectors.inbox_tasks(request.user).values("application__service_id")
-    ).order_by("name_bn")
+                                       overdue=overdue, post_ids=held, escalated_ids=escalated)
+                 [start:start + INBOX_PAGE + 1])
+    has_next = len(tasks) > INBOX_PAGE
     return render(request, "workflow/inbox.html", {
-        "tasks": tasks, "today": clock.today(), "q": text, "status": status, "service_id": service_id,
-        "overdue": overdue, "statuses": [(v, lbl) for v, lbl in Status.choices if v != Status.DRAFT],
-        "services": services_here,
+        "rows": _inbox_rows(tasks[:INBOX_PAGE], user_id=request.user.pk, held=held, escalated=escalated),
+        "q": text, "status": status, "service_id": service_id, "overdue": overdue,
+        "statuses": [(v, lbl) for v, lbl in Status.choices if v != Status.DRAFT],
+        "services": selectors.inbox_services(held), "page": page, "has_next": has_next,
+        "next_query": _page_query(request, page + 1), "previous_query": _page_query(request, page - 1),
     })
+
+
+def _inbox_rows(tasks: list[Task], *, user_id: int, held: set[int], escalated: set[int]) -> list[dict[str, Any]]:
+    """What each row shows, as plain strings (the list is the busiest officer page)."""
+    from sheba.core import tracking
+    from sheba.core.templatetags.sheba import day
+
+    english = _language() == "en"
+    status_labels = {value: str(label) for value, label in Status.choices}
+    prefix = reverse("workflow:inbox")
+    you, pool, supervising = _("You"), _("Shared pool"), _("Supervising")
+    today = clock.today()
+    rows = []
+    for task in tasks:
+        application, step, post = task.application, task.step, task.post
+        escalated_here = task.pk in escalated and task.post_id not in held
+        holder = supervising if escalated_here else (you if task.assigned_to_id == user_id else pool)
+        rows.append({
+            "url": f"{prefix}{application.public_id}/",
+            "tracking": tracking.display(application.tracking_number) if application.tracking_number else "",
+            "service": application.service.name_en if english else application.service.name_bn,
+            "step": (step.label_en or step.label_bn) if english else step.label_bn,
+            "status": status_labels.get(application.status, application.status),
+            "due": day(task.due_on), "overdue": task.due_on < today, "escalated": escalated_here,
+            "with": f"{holder} ({(post.name_en if english else post.name_bn) if post else '—'})",
+        })
+    return rows
+
+
+def _page_query(request: HttpRequest, page: int) -> str:
+    query = request.GET.copy()
+    query["page"] = str(max(1, page))
+    return query.urlencode()
 
 
 def _file_context(request: HttpRequest, application, **extra: Any) -> dict[str, Any]:
@@ -91,6 +131,7 @@ def _file_context(request: HttpRequest, application, **extra: Any) -> dict[str, 
         "file_messages": selectors.file_messages(application),
         "task": task,
         "overdue": bool(task and task.due_on < today),
+        "escalation": selectors.escalation_of(task),
         "actions": selectors.actions_for(request.user, task),
         "can_claim": bool(task and task.assigned_to_id is None and task.post_id
                           and task.post_id in selectors.held_post_ids(request.user)),
@@ -282,3 +323,97 @@ def citizen_file(request: HttpRequest, public_id: Any) -> HttpResponse:
         "answers": _answers(application), "flagged_names": set(flagged),
         "task": Task.objects.filter(application=application, completed_at__isnull=True).first(),
     }, status=status)
+
+
+# --- The office dashboard -------------------------------------------------------------------
+
+DASHBOARD_DEFAULT_DAYS = 30
+DASHBOARD_MAX_DAYS = 3 * 366
+CHART_WIDTH = 600
+CHART_LABEL_WIDTH = 0
+BAR_MAX = 480
+BAR_HEIGHT = 10
+# (key, label, colour): colours pass WCAG non-text contrast on white and are told apart by the legend.
+COUNT_SERIES = [
+    ("received", gettext_lazy("Received"), "#1d4ed8"),
+    ("pending", gettext_lazy("Pending"), "#a16207"),
+    ("overdue", gettext_lazy("Overdue"), "#b91c1c"),
+    ("decided", gettext_lazy("Decided"), "#15803d"),
+]
+MEDIAN_SERIES = [("median_days", gettext_lazy("Median days to decide"), "#6d28d9")]
+
+
+def _fmt(value: float) -> str:
+    return f"{value:.1f}"
+
+
+def _chart(rows: list[dict[str, Any]], series: list[tuple[str, Any, str]]) -> dict[str, Any]:
+    """Geometry of a horizontal bar chart (one group of bars a row) as SVG attribute values."""
+    biggest = max([float(row.get(key) or 0) for row in rows for key, _label, _colour in series] + [1.0])
+    group = 20 + len(series) * (BAR_HEIGHT + 3) + 8
+    drawn = []
+    for index, row in enumerate(rows):
+        bars = []
+        for position, (key, label, colour) in enumerate(series):
+            value = row.get(key)
+            number = float(value or 0)
+            width = BAR_MAX * number / biggest
+            y = 20 + position * (BAR_HEIGHT + 3)
+            bars.append({"label": label, "colour": colour, "value": value, "width": _fmt(width), "y": str(y),
+                         "text_x": _fmt(width + 4), "text_y": str(y + BAR_HEIGHT - 1)})
+        drawn.append({"label": row.get("label") or _("Shared pool"), "y": str(index * group), "bars": bars})
+    return {"rows": drawn, "height": str(max(1, len(rows)) * group), "width": str(CHART_WIDTH),
+            "legend": [{"label": label, "colour": colour} for _key, label, colour in series]}
+
+
+def _date_param(raw: str | None):
+    from datetime import date
+
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw.strip()[:10])
+    except ValueError:
+        raise ValueError(raw) from None
+
+
+@require_safe
+@officer_required
+def dashboard_index(request: HttpRequest) -> HttpResponse:
+    offices = list(selectors.offices_for_dashboard(request.user).order_by("name_en")[:200])
+    if len(offices) == 1:
+        return redirect("workflow:dashboard", office_id=offices[0].public_id)
+    return render(request, "workflow/dashboard_index.html", {"offices": offices})
+
+
+@require_safe
+@officer_required
+def dashboard(request: HttpRequest, office_id: Any) -> HttpResponse:
+    from datetime import timedelta
+
+    try:
+        office = selectors.dashboard_office_for(request.user, office_id)
+    except NotFound:
+        raise Http404() from None
+    today = clock.today()
+    error = None
+    try:
+        end = _date_param(request.GET.get("to")) or today
+        start = _date_param(request.GET.get("from")) or end - timedelta(days=DASHBOARD_DEFAULT_DAYS)
+    except ValueError:
+        error = _("Enter the dates as year-month-day, for example 2026-01-31.")
+        start, end = today - timedelta(days=DASHBOARD_DEFAULT_DAYS), today
+    if error is None and start > end:
+        error = _("The start date must not be after the end date.")
+        start, end = end, start
+    if error is None and (end - start).days > DASHBOARD_MAX_DAYS:
+        error = _("Choose a period of at most three years.")
+        start = end - timedelta(days=DASHBOARD_MAX_DAYS)
+    data = selectors.office_dashboard(office, start=start, end=end)
+    return render(request, "workflow/dashboard.html", {
+        "office": office, "start": start, "end": end, "error": error, **data,
+        "service_chart": _chart(data["per_service"], COUNT_SERIES),
+        "service_median_chart": _chart(data["per_service"], MEDIAN_SERIES),
+        "officer_chart": _chart(data["per_officer"], COUNT_SERIES),
+        "officer_median_chart": _chart(data["per_officer"], MEDIAN_SERIES),
+    }, status=400 if error else 200)

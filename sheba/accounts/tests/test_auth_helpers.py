@@ -7,6 +7,7 @@ citizen would read it from the SMS.
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from django.core.cache import cache
 from django.test import Client
@@ -66,3 +67,23 @@ def login_client(phone: str = PHONE, mpin: str = GOOD_MPIN, client: Client | Non
 
 def without_csrf(html: bytes) -> str:
     return _CSRF.sub('name="csrfmiddlewaretoken" value=""', html.decode())
+
+
+# The simulator's first person (data/identity/synthetic_people.json): a profile the register confirms.
+REGISTERED_IDENTITY = {
+    "name_bn": "রহিমা খাতুন", "name_en": "Rahima Khatun", "father_name": "আবুল হোসেন",
+    "mother_name": "সালেহা বেগম", "date_of_birth": date(1990, 3, 15), "identity_kind": "nid",
+    "identity_number": "1990561234567",
+}  # fmt: skip
+
+
+def give_identity(user: User, **changes: object) -> None:
+    """Record the register's first person in the citizen's profile (the forgotten-MPIN check needs it)."""
+    from sheba.accounts.models import Profile
+
+    Profile.objects.update_or_create(user=user, defaults={**REGISTERED_IDENTITY, **changes})
+
+
+def confirm_identity(client: Client, number: str = "1990561234567", date_of_birth: str = "1990-03-15"):
+    """The forgotten-MPIN identity step, as typed on the page."""
+    return client.post(reverse("accounts:mpin_forgot_identity"), {"number": number, "date_of_birth": date_of_birth})

@@ -18,6 +18,8 @@ from sheba.accounts.tests.test_auth_helpers import (
     OTHER_MPIN,
     PHONE,
     PHONE_B,
+    confirm_identity,
+    give_identity,
     last_code,
     login_client,
     make_citizen,
@@ -201,7 +203,8 @@ def test_four_wrong_mpins_do_not_yet_need_an_otp(citizen):
     assert _fresh(citizen).mpin_failures == 0
 
 
-def test_ten_wrong_mpins_disable_the_mpin_until_it_is_reset_by_otp(citizen):
+def test_ten_wrong_mpins_disable_the_mpin_until_it_is_reset_by_otp(citizen, identity_register):
+    give_identity(citizen)
     browser = login_client()
     browser.post(reverse("accounts:logout"))
     challenges = OtpChallenge.objects.count()
@@ -218,13 +221,15 @@ def test_ten_wrong_mpins_disable_the_mpin_until_it_is_reset_by_otp(citizen):
     # the OTP reset brings it back
     browser.post(reverse("accounts:mpin_forgot"), {"mobile": PHONE})
     browser.post(reverse("accounts:mpin_forgot_verify"), {"code": last_code(PHONE)})
+    assert confirm_identity(browser)["Location"] == reverse("accounts:mpin_forgot_new")  # NID re-check (issue 6)
     browser.post(reverse("accounts:mpin_forgot_new"), {"mpin": "502719", "mpin2": "502719"})
     fresh = _fresh(citizen)
     assert (fresh.mpin_disabled_at, fresh.mpin_failures) == (None, 0)
     assert _post(browser, "502719")["Location"] == DASHBOARD
 
 
-def test_one_hundred_failed_sign_in_steps_in_a_row_lock_the_account(citizen):
+def test_one_hundred_failed_sign_in_steps_in_a_row_lock_the_account(citizen, identity_register):
+    give_identity(citizen)
     browser = Client()
     for _ in range(99):  # through the service, for speed; the last one through the page
         with pytest.raises(services.LoginRefused):
@@ -240,6 +245,7 @@ def test_one_hundred_failed_sign_in_steps_in_a_row_lock_the_account(citizen):
     assert REFUSED in _post(browser, GOOD_MPIN).content.decode()
     browser.post(reverse("accounts:mpin_forgot"), {"mobile": PHONE})
     browser.post(reverse("accounts:mpin_forgot_verify"), {"code": last_code(PHONE)})
+    assert confirm_identity(browser)["Location"] == reverse("accounts:mpin_forgot_new")  # NID re-check (issue 6)
     browser.post(reverse("accounts:mpin_forgot_new"), {"mpin": "502719", "mpin2": "502719"})
     fresh = _fresh(citizen)
     assert (fresh.locked_at, fresh.consecutive_failures) == (None, 0)

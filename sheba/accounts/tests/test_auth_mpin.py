@@ -1,4 +1,4 @@
-"""MPIN rules (trivial PINs refused) and the forgotten-MPIN flow (OTP -> new MPIN)."""
+"""MPIN rules (trivial PINs refused) and the forgotten-MPIN flow (OTP -> identity check -> new MPIN)."""
 
 from __future__ import annotations
 
@@ -16,6 +16,8 @@ from sheba.accounts.tests.test_auth_helpers import (
     GOOD_MPIN,
     PHONE,
     PHONE_B,
+    confirm_identity,
+    give_identity,
     last_code,
     login_client,
     make_citizen,
@@ -25,6 +27,7 @@ from sheba.accounts.tests.test_auth_helpers import (
 
 FORGOT = reverse("accounts:mpin_forgot")
 VERIFY = reverse("accounts:mpin_forgot_verify")
+IDENTITY = reverse("accounts:mpin_forgot_identity")
 NEW = reverse("accounts:mpin_forgot_new")
 NEW_MPIN = "502719"
 
@@ -85,8 +88,9 @@ def test_bengali_digits_make_an_mpin():
 
 
 @pytest.mark.django_db
-def test_forgotten_mpin_resets_by_otp_unlocks_and_ends_every_session():
+def test_forgotten_mpin_resets_by_otp_unlocks_and_ends_every_session(identity_register):
     user = make_citizen(PHONE)
+    give_identity(user)
     other_browser = login_client()
     other_key = other_browser.session.session_key
     User.objects.filter(pk=user.pk).update(
@@ -94,7 +98,9 @@ def test_forgotten_mpin_resets_by_otp_unlocks_and_ends_every_session():
     )
     browser = Client()
     assert browser.post(FORGOT, {"mobile": "০১৭১২-৩৪৫৬৭৮"})["Location"] == VERIFY
-    assert browser.post(VERIFY, {"code": last_code(PHONE)})["Location"] == NEW
+    assert browser.post(VERIFY, {"code": last_code(PHONE)})["Location"] == IDENTITY
+    assert browser.get(NEW)["Location"] == IDENTITY  # no new MPIN before the identity check
+    assert confirm_identity(browser, number="১৯৯০৫৬১২৩৪৫৬৭")["Location"] == NEW  # Bengali digits are fine
     response = browser.post(NEW, {"mpin": NEW_MPIN, "mpin2": NEW_MPIN})
     assert response.status_code == 302
     assert response["Location"] == reverse("accounts:login")
@@ -135,13 +141,15 @@ def test_forgotten_mpin_for_an_unregistered_number_looks_the_same_and_sends_noth
 
 
 @pytest.mark.django_db
-def test_new_mpin_may_not_be_the_birth_date_when_it_is_known():
+def test_new_mpin_may_not_be_the_birth_date_when_it_is_known(identity_register):
     user = make_citizen(PHONE)
-    Profile.objects.filter(user=user).update(date_of_birth=date(1990, 7, 15))
+    give_identity(user)
+    assert Profile.objects.get(user=user).date_of_birth == date(1990, 3, 15)
     browser = Client()
     browser.post(FORGOT, {"mobile": PHONE})
     browser.post(VERIFY, {"code": last_code(PHONE)})
-    response = browser.post(NEW, {"mpin": "150790", "mpin2": "150790"})
+    confirm_identity(browser)
+    response = browser.post(NEW, {"mpin": "150390", "mpin2": "150390"})
     assert response.status_code == 200
     assert "সহজে অনুমান" in response.content.decode()
     assert User.objects.get(pk=user.pk).check_password(GOOD_MPIN)
@@ -158,11 +166,12 @@ def test_new_mpin_step_needs_the_verified_code():
 
 
 @pytest.mark.django_db
-def test_double_submitted_new_mpin_is_harmless():
-    make_citizen(PHONE)
+def test_double_submitted_new_mpin_is_harmless(identity_register):
+    give_identity(make_citizen(PHONE))
     browser = Client()
     browser.post(FORGOT, {"mobile": PHONE})
     browser.post(VERIFY, {"code": last_code(PHONE)})
+    confirm_identity(browser)
     state = dict(browser.session)
     first = browser.post(NEW, {"mpin": NEW_MPIN, "mpin2": NEW_MPIN})
     twin = Client()

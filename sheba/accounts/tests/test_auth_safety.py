@@ -35,6 +35,7 @@ ANONYMOUS_FORMS = {
     "accounts:login_verify": ["code", "resend"],
     "accounts:mpin_forgot": ["mobile"],
     "accounts:mpin_forgot_verify": ["code", "resend"],
+    "accounts:mpin_forgot_identity": ["number", "date_of_birth"],
     "accounts:mpin_forgot_new": ["mpin", "mpin2"],
     "accounts:logout": ["reason"],
 }

@@ -228,6 +228,14 @@ def test_truncated_image_refused():
     assert refusal("a.jpg", jpeg_bytes(exif=False)[:40]) == "We could not read this image. Please upload another copy."
 
 
+def test_truncated_image_refused_after_weasyprint_is_imported(monkeypatch):
+    """WeasyPrint (certificates, receipts) sets Pillow's LOAD_TRUNCATED_IMAGES process-wide."""
+    from PIL import ImageFile
+
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)
+    assert refusal("a.png", png_bytes(exif=False)[:60]) == "We could not read this image. Please upload another copy."
+
+
 # --- PDFs ---------------------------------------------------------------------------------------
 
 PDF_ACTIVE = ("This PDF contains JavaScript, an attached file or an action that starts a program, which we do "

@@ -38,11 +38,15 @@ def test_shipped_workflows_are_valid_and_seeding_is_idempotent(desk):
 
     from .helpers import TYPES
 
-    assert Workflow.objects.count() == 4  # up_certificate, single_desk (UP), dc_office, single_desk (DC)
+    # up_certificate, up_to_upazila, single_desk (UP), dc_office, single_desk (DC)
+    assert Workflow.objects.count() == 5
     assert workflows_seed(office_type_codes=TYPES) == []
-    assert Workflow.objects.count() == 4
-    for workflow in Workflow.objects.all():
+    assert Workflow.objects.count() == 5
+    for workflow in Workflow.objects.exclude(code="up_to_upazila"):
         assert workflow_validate(workflow) == []
+    # This small world has no upazila office type, so the UP → upazila route is refused as such.
+    assert workflow_validate(Workflow.objects.get(code="up_to_upazila"))[0] == (
+        "Step “uno_decide” routes to the office type “test-uno”, which does not exist.")
 
 
 def test_validation_refuses_unreachable_end_unreachable_step_and_unknown_post(desk):

@@ -73,3 +73,13 @@ class Command(BaseCommand):
         self.stdout.write(
             "The UNO (uno) is also acting-in-charge (ভারপ্রাপ্ত) ADC (General) at the Gopalganj DC office."
         )
+        base = getattr(settings, "SHEBA_BASE_DOMAIN", "") or "localhost"
+        self.stdout.write("")
+        self.stdout.write("Union portal (Paikkandi, Gopalganj Sadar): /up/paikkandiup/  or  http://paikkandiup."
+                          f"{base}:<port>/  (all unions: /up/)")
+        self.stdout.write(
+            "NID check (register simulator on :8090): the demo citizen's profile is the simulator's person "
+            "NID 1990561234567, রহিমা খাতুন / Rahima Khatun, born 1990-03-15, father আবুল হোসেন, "
+            "mother সালেহা বেগম. Apply for নাগরিকত্ব সনদ from the portal with these (pre-filled) and the check "
+            "passes; change the father's name to see a mismatch. More people: data/identity/synthetic_people.json."
+        )

@@ -32,6 +32,18 @@ def sweep_once(stale_seconds: float | None, grace_seconds: float | None) -> None
             logger.warning("Outbox sweep: %s", result)
     except Exception:
         logger.exception("Outbox sweep failed; trying again at the next interval")
+    try:  # overdue files escalate to the supervising post (idempotent, once per task)
+        from sheba.workflow.services import tasks_escalate_overdue
+
+        tasks_escalate_overdue()
+    except Exception:
+        logger.exception("Escalation sweep failed; trying again at the next interval")
+    try:  # identity checks whose queued re-check was lost, or whose file was corrected (issue 6)
+        from sheba.identity.services import identity_sweep
+
+        identity_sweep()
+    except Exception:
+        logger.exception("Identity check sweep failed; trying again at the next interval")
     finally:
         connections.close_all()  # this thread's connections only
 
